@@ -1,0 +1,157 @@
+/* aslr-harness: options, signals and exit codes; the work is in the library. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "outdir.h"
+#include "run.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void install_stop_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal; /* no SA_RESTART: poll returns EINTR at once */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* A closed 0, 1 or 2 would be reused by a pipe and break the probe's stdout. */
+static void ensure_standard_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0)
+			open("/dev/null", O_RDWR);
+}
+
+static int fail(const struct aslr_error *err, int code)
+{
+	char text[1024];
+
+	aslr_error_format(err, text, sizeof(text));
+	fprintf(stderr, "aslr-harness: %s\n", text);
+	return code;
+}
+
+static int own_bin_dir(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	return 0;
+}
+
+static int resolve_variants(struct run_config *cfg, const struct harness_options *opts,
+			    struct aslr_error *err)
+{
+	char bin[PATH_MAX - 64]; /* room for "/aslr-probe-<variant>" */
+
+	if (opts->probe_path) {
+		cfg->variant_count = 1;
+		snprintf(cfg->variants[0].probe, sizeof(cfg->variants[0].probe), "%s", opts->probe_path);
+		run_variant_name(opts->probe_path, cfg->variants[0].name, sizeof(cfg->variants[0].name));
+		if (access(opts->probe_path, X_OK) < 0)
+			return aslr_error_at(err, -errno, opts->probe_path, 0, 0, "probe is not executable: %s",
+					     strerror(errno));
+		return 0;
+	}
+	if (own_bin_dir(bin, sizeof(bin)) < 0)
+		return aslr_error_set(err, -ENOENT, "cannot find the folder of aslr-harness");
+	cfg->variant_count = opts->variant_count ? opts->variant_count : 1;
+	for (unsigned i = 0; i < cfg->variant_count; i++) {
+		const char *name = opts->variant_count ? opts->variants[i] : "pie";
+		struct run_variant *v = &cfg->variants[i];
+		snprintf(v->name, sizeof(v->name), "%s", name);
+		if (strcmp(name, "pie") == 0)
+			snprintf(v->probe, sizeof(v->probe), "%s/aslr-probe", bin);
+		else
+			snprintf(v->probe, sizeof(v->probe), "%s/aslr-probe-%s", bin, name);
+		if (access(v->probe, X_OK) < 0)
+			return aslr_error_at(err, -ENOENT, v->probe, 0, 0,
+					     "variant '%s' is not built here", name);
+	}
+	return 0;
+}
+
+static int prepare_out_dir(struct run_config *cfg, const struct harness_options *opts,
+			   struct aslr_error *err)
+{
+	struct utsname uts;
+	char host[256] = "host";
+	int rc;
+
+	if (opts->out_dir) {
+		snprintf(cfg->out_dir, sizeof(cfg->out_dir), "%s", opts->out_dir);
+		return outdir_create(cfg->out_dir, err);
+	}
+	uname(&uts);
+	gethostname(host, sizeof(host) - 1);
+	if (outdir_default_path(cfg->out_dir, sizeof(cfg->out_dir), "results", time(NULL), host,
+				uts.release) < 0)
+		return aslr_error_set(err, -ENAMETOOLONG, "run folder name too long");
+	rc = outdir_create(cfg->out_dir, err);
+	if (rc < 0)
+		return rc;
+	if (outdir_link_latest("results", strrchr(cfg->out_dir, '/') + 1, err) < 0)
+		fprintf(stderr, "aslr-harness: warning: results/latest: %s\n", err->text);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct harness_options opts;
+	struct run_config cfg = { .opts = &opts, .stop = &stop_signal };
+	struct aslr_error err = { 0 };
+	int rc;
+
+	ensure_standard_fds();
+	if (harness_options_parse(&opts, argc, argv, &err) < 0)
+		return fail(&err, 2);
+	if (opts.help) {
+		fputs(harness_usage, stdout);
+		return 0;
+	}
+	if (opts.version) {
+		printf("aslr-harness %s\n", ASLR_VERSION);
+		return 0;
+	}
+	cfg.jobs = opts.jobs ? opts.jobs : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	cfg.progress = !opts.quiet && isatty(STDERR_FILENO);
+	if (resolve_variants(&cfg, &opts, &err) < 0)
+		return fail(&err, 2);
+	if (prepare_out_dir(&cfg, &opts, &err) < 0)
+		return fail(&err, 1);
+	install_stop_handlers();
+	rc = run_execute(&cfg, &err);
+	if (rc == SPAWN_STOPPED) {
+		fprintf(stderr, "aslr-harness: interrupted; rows so far kept in %s\n", cfg.out_dir);
+		return 128 + stop_signal;
+	}
+	if (rc < 0)
+		return fail(&err, 1);
+	printf("%s\n", cfg.out_dir);
+	return 0;
+}

@@ -1,0 +1,202 @@
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char harness_usage[] =
+	"Usage: aslr-harness [OPTION]...\n"
+	"Sample the address layout of a probe program under each ASLR mode.\n"
+	"\n"
+	"  --samples N      valid samples per series (default 10000)\n"
+	"  --modes LIST     randomize_va_space values to measure, e.g. 0,1,2 (default);\n"
+	"                   'current' leaves the sysctl alone\n"
+	"  --jobs J         probes in flight at once (default: online CPUs)\n"
+	"  --out DIR        run folder (default results/<UTC time>-<host>-<kernel>/)\n"
+	"  --probe PATH     probe program to run instead of the built one\n"
+	"  --variants LIST  built probe variants to run (default pie)\n"
+	"  --timeout SEC    kill a probe exec after SEC seconds (default 5)\n"
+	"  --no-analyze     only sample; do not compute statistics\n"
+	"  --quiet          no progress line\n"
+	"  --help           this text\n"
+	"  --version        the version\n"
+	"\n"
+	"Exit status: 0 success, 1 the work failed, 2 usage error or bad input.\n";
+
+static int parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!text[0] || text[0] == '-' || text[0] == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int harness_parse_modes(struct harness_options *opts, const char *text, struct aslr_error *err)
+{
+	const char *p = text;
+
+	opts->mode_count = 0;
+	opts->modes_current = strcmp(text, "current") == 0;
+	if (opts->modes_current)
+		return 0;
+	for (;;) {
+		if (*p < '0' || *p > '2' || (p[1] != ',' && p[1] != '\0'))
+			return aslr_error_set(err, -EINVAL,
+					      "--modes: expected 'current' or a list of 0, 1, 2; got '%s'", text);
+		for (unsigned i = 0; i < opts->mode_count; i++)
+			if (opts->modes[i] == *p - '0')
+				return aslr_error_set(err, -EINVAL, "--modes: mode %c listed twice", *p);
+		opts->modes[opts->mode_count++] = *p - '0';
+		if (p[1] == '\0')
+			return 0;
+		p += 2;
+	}
+}
+
+static int valid_variant_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+int harness_parse_variants(struct harness_options *opts, const char *text, struct aslr_error *err)
+{
+	const char *p = text;
+
+	opts->variant_count = 0;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		char *name = opts->variants[opts->variant_count];
+		if (len == 0 || len > VARIANT_NAME_MAX)
+			return aslr_error_set(err, -EINVAL, "--variants: bad list '%s'", text);
+		if (opts->variant_count == MAX_VARIANTS)
+			return aslr_error_set(err, -EINVAL, "--variants: more than %d", MAX_VARIANTS);
+		for (size_t i = 0; i < len; i++)
+			if (!valid_variant_char(p[i]))
+				return aslr_error_set(err, -EINVAL,
+						      "--variants: '%.*s' is not a variant name",
+						      (int)len, p);
+		memcpy(name, p, len);
+		name[len] = '\0';
+		for (unsigned i = 0; i < opts->variant_count; i++)
+			if (strcmp(opts->variants[i], name) == 0)
+				return aslr_error_set(err, -EINVAL, "--variants: '%s' listed twice", name);
+		opts->variant_count++;
+		p += len;
+		if (*p == ',' && *++p == '\0')
+			return aslr_error_set(err, -EINVAL, "--variants: bad list '%s'", text);
+	}
+	if (opts->variant_count == 0)
+		return aslr_error_set(err, -EINVAL, "--variants: empty list");
+	return 0;
+}
+
+static int parse_timeout(const char *text, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(text, &end);
+	if (errno || *end || !text[0] || !isfinite(v) || v <= 0 || v > 86400)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+enum { OPT_SAMPLES = 256, OPT_MODES, OPT_JOBS, OPT_OUT, OPT_PROBE, OPT_VARIANTS, OPT_TIMEOUT,
+       OPT_NO_ANALYZE, OPT_QUIET, OPT_HELP, OPT_VERSION };
+
+static const struct option long_options[] = {
+	{ "samples", required_argument, NULL, OPT_SAMPLES },
+	{ "modes", required_argument, NULL, OPT_MODES },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "probe", required_argument, NULL, OPT_PROBE },
+	{ "variants", required_argument, NULL, OPT_VARIANTS },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "no-analyze", no_argument, NULL, OPT_NO_ANALYZE },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int apply_option(struct harness_options *opts, int opt, const char *arg,
+			struct aslr_error *err)
+{
+	uint64_t v;
+
+	switch (opt) {
+	case OPT_SAMPLES:
+		if (parse_u64(arg, 1, UINT64_C(1) << 40, &opts->samples) < 0)
+			return aslr_error_set(err, -EINVAL, "--samples: expected a positive integer, got '%s'", arg);
+		return 0;
+	case OPT_MODES:
+		return harness_parse_modes(opts, arg, err);
+	case OPT_JOBS:
+		if (parse_u64(arg, 1, 1024, &v) < 0)
+			return aslr_error_set(err, -EINVAL, "--jobs: expected 1..1024, got '%s'", arg);
+		opts->jobs = (unsigned)v;
+		return 0;
+	case OPT_OUT:
+		opts->out_dir = arg;
+		return 0;
+	case OPT_PROBE:
+		opts->probe_path = arg;
+		return 0;
+	case OPT_VARIANTS:
+		return harness_parse_variants(opts, arg, err);
+	case OPT_TIMEOUT:
+		if (parse_timeout(arg, &opts->timeout_sec) < 0)
+			return aslr_error_set(err, -EINVAL, "--timeout: expected seconds > 0, got '%s'", arg);
+		return 0;
+	case OPT_NO_ANALYZE:
+		opts->no_analyze = 1;
+		return 0;
+	case OPT_QUIET:
+		opts->quiet = 1;
+		return 0;
+	case OPT_HELP:
+		opts->help = 1;
+		return 0;
+	case OPT_VERSION:
+		opts->version = 1;
+		return 0;
+	}
+	return aslr_error_set(err, -EINVAL, "unknown option (try --help)");
+}
+
+int harness_options_parse(struct harness_options *opts, int argc, char **argv,
+			  struct aslr_error *err)
+{
+	int opt, rc;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->samples = 10000;
+	opts->timeout_sec = 5;
+	harness_parse_modes(opts, "0,1,2", NULL);
+	optind = 0; /* reset getopt, so the parser can run more than once (tests) */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+		if (opt == '?' || opt == ':')
+			return aslr_error_set(err, -EINVAL, "unknown option or missing argument: '%s' (try --help)",
+					      argv[optind - 1]);
+		rc = apply_option(opts, opt, optarg, err);
+		if (rc < 0)
+			return rc;
+	}
+	if (optind < argc)
+		return aslr_error_set(err, -EINVAL, "unexpected argument '%s' (try --help)", argv[optind]);
+	if (opts->probe_path && opts->variant_count)
+		return aslr_error_set(err, -EINVAL, "--probe and --variants exclude each other");
+	return 0;
+}

@@ -1,0 +1,76 @@
+#include "outdir.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void sanitize(char *s)
+{
+	for (; *s; s++) {
+		char c = *s;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			*s = '_';
+	}
+}
+
+int outdir_default_path(char *buf, size_t size, const char *parent, time_t when,
+			const char *host, const char *release)
+{
+	char stamp[32], h[128], r[128];
+	struct tm tm;
+	int n;
+
+	gmtime_r(&when, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	snprintf(h, sizeof(h), "%s", host);
+	snprintf(r, sizeof(r), "%s", release);
+	sanitize(h);
+	sanitize(r);
+	n = snprintf(buf, size, "%s/%s-%s-%s", parent, stamp, h, r);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+int outdir_create(const char *path, struct aslr_error *err)
+{
+	char tmp[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof(tmp))
+		return aslr_error_at(err, -ENAMETOOLONG, path, 0, 0, "bad folder name");
+	memcpy(tmp, path, len + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+			return aslr_error_at(err, -errno, tmp, 0, 0, "cannot create folder: %s", strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+		return aslr_error_at(err, -errno, path, 0, 0, "cannot create folder: %s", strerror(errno));
+	return 0;
+}
+
+int outdir_link_latest(const char *parent, const char *name, struct aslr_error *err)
+{
+	char tmp[PATH_MAX], link[PATH_MAX];
+	struct stat st;
+
+	snprintf(link, sizeof(link), "%s/latest", parent);
+	if (lstat(link, &st) == 0 && !S_ISLNK(st.st_mode))
+		return aslr_error_at(err, -EEXIST, link, 0, 0, "exists and is not a symlink; left alone");
+	snprintf(tmp, sizeof(tmp), "%s/.latest.%ld", parent, (long)getpid());
+	unlink(tmp);
+	if (symlink(name, tmp) < 0)
+		return aslr_error_at(err, -errno, tmp, 0, 0, "symlink: %s", strerror(errno));
+	if (rename(tmp, link) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return aslr_error_at(err, -e, link, 0, 0, "rename: %s", strerror(e));
+	}
+	return 0;
+}

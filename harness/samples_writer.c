@@ -1,0 +1,115 @@
+#include "samples_writer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "atomic_file.h"
+#include "record.h"
+
+enum { ROW_MAX = 3 * 24 + RECORD_MAX_REGIONS * 20 };
+
+int samples_writer_create(struct samples_writer *w, const char *path, struct aslr_error *err)
+{
+	w->len = 0;
+	snprintf(w->path, sizeof(w->path), "%s", path);
+	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (w->fd < 0)
+		return aslr_error_at(err, -errno, path, 0, 0, "cannot create: %s", strerror(errno));
+	return 0;
+}
+
+int samples_writer_flush(struct samples_writer *w, struct aslr_error *err)
+{
+	int rc;
+
+	if (w->len == 0)
+		return 0;
+	rc = aslr_write_all(w->fd, w->buf, w->len);
+	if (rc < 0)
+		return aslr_error_at(err, rc, w->path, 0, 0, "write failed: %s", strerror(-rc));
+	w->len = 0;
+	return 0;
+}
+
+static int ensure_room(struct samples_writer *w, size_t need, struct aslr_error *err)
+{
+	if (w->len + need <= sizeof(w->buf))
+		return 0;
+	return samples_writer_flush(w, err);
+}
+
+static void put(struct samples_writer *w, const char *s, size_t n)
+{
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+int samples_writer_header(struct samples_writer *w, char names[][33], unsigned count,
+			  struct aslr_error *err)
+{
+	static const char fixed[] = "variant,mode,seq";
+	int rc = ensure_room(w, sizeof(fixed) + (size_t)count * 34 + 1, err);
+
+	if (rc < 0)
+		return rc;
+	put(w, fixed, sizeof(fixed) - 1);
+	for (unsigned i = 0; i < count; i++) {
+		put(w, ",", 1);
+		put(w, names[i], strlen(names[i]));
+	}
+	put(w, "\n", 1);
+	return 0;
+}
+
+static size_t format_u64(char *out, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+int samples_writer_row(struct samples_writer *w, const char *variant, int mode, uint64_t seq,
+		       const uint64_t *values, unsigned count, struct aslr_error *err)
+{
+	size_t variant_len = strlen(variant);
+	int rc = ensure_room(w, ROW_MAX + variant_len, err);
+
+	if (rc < 0)
+		return rc;
+	put(w, variant, variant_len);
+	w->buf[w->len++] = ',';
+	w->len += format_u64(w->buf + w->len, (uint64_t)mode);
+	w->buf[w->len++] = ',';
+	w->len += format_u64(w->buf + w->len, seq);
+	for (unsigned i = 0; i < count; i++) {
+		w->buf[w->len++] = ',';
+		w->len += (size_t)record_hex(w->buf + w->len, values[i]);
+	}
+	w->buf[w->len++] = '\n';
+	return 0;
+}
+
+int samples_writer_close(struct samples_writer *w, struct aslr_error *err)
+{
+	int rc = 0;
+
+	if (w->fd < 0)
+		return 0;
+	rc = samples_writer_flush(w, err);
+	if (rc == 0 && fsync(w->fd) < 0)
+		rc = aslr_error_at(err, -errno, w->path, 0, 0, "fsync failed: %s", strerror(errno));
+	if (close(w->fd) < 0 && rc == 0)
+		rc = aslr_error_at(err, -errno, w->path, 0, 0, "close failed: %s", strerror(errno));
+	w->fd = -1;
+	return rc;
+}

@@ -1,0 +1,39 @@
+/* samples_writer.h: samples.csv, one row per accepted exec.
+ *
+ * Rows are formatted into a 64 KiB buffer and written with write(2) in whole
+ * rows only, so an interrupted or killed run leaves a file of complete rows.
+ * The file is created with O_EXCL|O_NOFOLLOW: a planted symlink is never followed. */
+#ifndef ASLR_SAMPLES_WRITER_H
+#define ASLR_SAMPLES_WRITER_H
+
+#include <stdint.h>
+
+#include "error.h"
+
+enum { SAMPLES_BUFFER = 1 << 16 };
+
+struct samples_writer {
+	int fd;
+	char path[4096];
+	size_t len;
+	char buf[SAMPLES_BUFFER];
+};
+
+/* Create path (which must not exist). 0 or -errno. */
+int samples_writer_create(struct samples_writer *w, const char *path, struct aslr_error *err);
+
+/* The header line: variant,mode,seq,<names...>. */
+int samples_writer_header(struct samples_writer *w, char names[][33], unsigned count,
+			  struct aslr_error *err);
+
+/* Append one row; flushes the buffer first when the row might not fit. */
+int samples_writer_row(struct samples_writer *w, const char *variant, int mode, uint64_t seq,
+		       const uint64_t *values, unsigned count, struct aslr_error *err);
+
+/* Write out the buffered rows. */
+int samples_writer_flush(struct samples_writer *w, struct aslr_error *err);
+
+/* Flush, fsync and close; the writer is closed even on failure. */
+int samples_writer_close(struct samples_writer *w, struct aslr_error *err);
+
+#endif

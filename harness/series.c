@@ -1,0 +1,155 @@
+#include "series.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static void quote_output(const char *out, size_t len, char *buf, size_t size)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < len && j + 5 < size; i++) {
+		unsigned char c = (unsigned char)out[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			buf[j++] = (char)c;
+		else
+			j += (size_t)snprintf(buf + j, size - j, "\\x%02x", c);
+		if (j > 60) {
+			j += (size_t)snprintf(buf + j, size - j, "...");
+			break;
+		}
+	}
+	buf[j < size ? j : size - 1] = '\0';
+}
+
+static int names_match(const struct record *rec, const struct region_names *names)
+{
+	if (rec->count != names->count)
+		return 0;
+	for (unsigned i = 0; i < rec->count; i++)
+		if (strlen(names->name[i]) != rec->name_len[i] ||
+		    memcmp(names->name[i], rec->name[i], rec->name_len[i]) != 0)
+			return 0;
+	return 1;
+}
+
+static int classify_exit(const struct probe_result *result, char *example, size_t size)
+{
+	switch (result->outcome) {
+	case PROBE_TIMEOUT:
+		snprintf(example, size, "killed after the timeout");
+		return FAILURE_TIMEOUT;
+	case PROBE_OVERFLOW:
+		snprintf(example, size, "%d bytes or more of output", RECORD_MAX_LEN);
+		return FAILURE_OVERFLOW;
+	case PROBE_SIGNALED:
+		snprintf(example, size, "signal %d (%s)", result->code, strsignal(result->code));
+		return FAILURE_SIGNAL;
+	case PROBE_EXITED:
+		if (result->code == 0)
+			return -1;
+		snprintf(example, size, "exit status %d%s", result->code,
+			 result->code == 127 ? " (exec failed)" : "");
+		return FAILURE_EXIT;
+	}
+	return FAILURE_EXIT;
+}
+
+int series_classify(const struct probe_result *result, const struct region_names *names,
+		    struct record *rec, char *example, size_t example_size)
+{
+	struct record_problem why;
+	char quoted[100];
+	int kind = classify_exit(result, example, example_size);
+
+	if (kind >= 0)
+		return kind;
+	if (result->len == 0) {
+		snprintf(example, example_size, "no output");
+		return FAILURE_EMPTY;
+	}
+	if (record_parse(result->out, result->len, rec, &why) < 0) {
+		quote_output(result->out, result->len, quoted, sizeof(quoted));
+		snprintf(example, example_size, "%s at byte %zu: \"%s\"", why.reason, why.offset + 1,
+			 quoted);
+		return FAILURE_MALFORMED;
+	}
+	if (names->count && !names_match(rec, names)) {
+		quote_output(result->out, result->len, quoted, sizeof(quoted));
+		snprintf(example, example_size, "region names differ from the first record: \"%s\"",
+			 quoted);
+		return FAILURE_REGIONS;
+	}
+	return -1;
+}
+
+static int take_names(struct series *s, const struct record *rec)
+{
+	for (unsigned i = 0; i < rec->count; i++) {
+		memcpy(s->names->name[i], rec->name[i], rec->name_len[i]);
+		s->names->name[i][rec->name_len[i]] = '\0';
+	}
+	s->names->count = rec->count;
+	return samples_writer_header(s->writer, s->names->name, s->names->count, s->err);
+}
+
+static int keep_row(struct series *s, const struct record *rec)
+{
+	double now;
+	int rc;
+
+	if (!s->names->count && (rc = take_names(s, rec)) < 0)
+		return rc;
+	rc = samples_writer_row(s->writer, s->variant, s->mode, s->first_seq + s->accepted,
+				rec->value, rec->count, s->err);
+	if (rc < 0)
+		return rc;
+	s->accepted++;
+	now = progress_now();
+	progress_update(s->progress, s->first_seq + s->accepted, now);
+	/* whole rows reach the disk at least every second, for --resume after a kill */
+	if (now - s->last_flush > 1.0) {
+		s->last_flush = now;
+		return samples_writer_flush(s->writer, s->err);
+	}
+	return 0;
+}
+
+static int on_result(void *ctx, const struct probe_result *result)
+{
+	struct series *s = ctx;
+	struct record rec;
+	char example[FAILURE_EXAMPLE];
+	int kind = series_classify(result, s->names, &rec, example, sizeof(example));
+	int rc;
+
+	failure_tally_count(&s->tally, kind, example);
+	if (kind >= 0) {
+		if (failure_budget_exceeded(&s->tally)) {
+			char text[ASLR_ERROR_TEXT];
+			failure_tally_describe(&s->tally, text, sizeof(text));
+			return aslr_error_set(s->err, -ECANCELED, "too many probe failures (%s): %s",
+					      s->variant, text);
+		}
+		return SPAWN_REJECTED;
+	}
+	rc = keep_row(s, &rec);
+	return rc < 0 ? rc : SPAWN_ACCEPTED;
+}
+
+int series_run(struct series *s, struct aslr_error *err)
+{
+	double start = progress_now();
+	int rc;
+
+	s->err = err;
+	s->last_flush = start;
+	rc = spawn_run(&s->spawn, on_result, s, err);
+	s->seconds = progress_now() - start;
+	if (rc >= 0) {
+		int flushed = samples_writer_flush(s->writer, err);
+		if (flushed < 0)
+			rc = flushed;
+	}
+	return rc;
+}

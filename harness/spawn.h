@@ -1,0 +1,55 @@
+/* spawn.h: run the probe many times, as fast as the kernel can exec it.
+ *
+ * J slots, each holding one probe in flight: vfork + execve (no shell), stdout to a
+ * pipe, stdin and stderr to /dev/null, a process group of its own, a pidfd to see
+ * it end. Each finished exec is handed to a callback, which accepts it (a row) or
+ * rejects it (a failure). Nothing is allocated per exec. */
+#ifndef ASLR_SPAWN_H
+#define ASLR_SPAWN_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+enum probe_outcome {
+	PROBE_EXITED,   /* exit status in code (0 = success) */
+	PROBE_SIGNALED, /* killed by signal `code` */
+	PROBE_TIMEOUT,  /* killed by us after cfg->timeout_sec */
+	PROBE_OVERFLOW, /* wrote RECORD_MAX_LEN bytes or more: killed, output cut off */
+};
+
+struct probe_result {
+	enum probe_outcome outcome;
+	int code;
+	const char *out; /* what it wrote to stdout; valid during the callback only */
+	size_t len;
+};
+
+enum { SPAWN_REJECTED = 0, SPAWN_ACCEPTED = 1 };
+
+/* Called once per finished exec. SPAWN_ACCEPTED, SPAWN_REJECTED, or a negative
+ * errno (with the callback's own error filled) to stop the run. */
+typedef int (*spawn_result_fn)(void *ctx, const struct probe_result *result);
+
+struct spawn_config {
+	const char *path;
+	char *const *argv;
+	char *const *envp;
+	unsigned jobs;
+	uint64_t target;                /* stop once this many results were accepted */
+	int no_randomize;               /* personality(ADDR_NO_RANDOMIZE) in the child */
+	double timeout_sec;             /* per exec; <= 0: none */
+	volatile sig_atomic_t *stop;    /* set by a signal handler: kill in-flight, return */
+};
+
+enum { SPAWN_DONE = 0, SPAWN_STOPPED = 1 };
+
+/* Run until cfg->target results were accepted (SPAWN_DONE), *cfg->stop was set
+ * (SPAWN_STOPPED), or an error (-errno; a callback's error is passed through).
+ * Every child is reaped and every process group killed before it returns. */
+int spawn_run(const struct spawn_config *cfg, spawn_result_fn on_result, void *ctx,
+	      struct aslr_error *err);
+
+#endif

@@ -1,0 +1,30 @@
+# Shared by scripts/run, scripts/test and scripts/bench. Source it; do not run it.
+
+# The Debian packages the project builds, tests and plots with.
+ASLR_PACKAGES=(build-essential cmake pkg-config libcmocka-dev libjansson-dev gnuplot-nox)
+
+# Install whichever of the given packages are missing (apt-get update first).
+ensure_packages() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing: ${missing[*]}" >&2
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "need root to install: ${missing[*]}" >&2; return 1; }
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# cmake configure + build into folder $1 with extra cmake arguments.
+build_into() {
+  local dir=$1; shift
+  cmake -S "$ASLR_ROOT" -B "$ASLR_ROOT/$dir" "$@" | (grep -v '^-- ' || true)
+  cmake --build "$ASLR_ROOT/$dir" -j "$(nproc)" -- --no-print-directory | (grep -v '^\[' || true)
+}
+
+ASLR_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

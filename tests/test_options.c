@@ -1,0 +1,94 @@
+/* aslr-harness's options: defaults, each option, and usage errors. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "options.h"
+
+#define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])) - 1)
+
+static void test_defaults(void **state)
+{
+	char *argv[] = { (char[]){ "aslr-harness" }, NULL };
+	struct harness_options o;
+	struct aslr_error err;
+
+	(void)state;
+	assert_int_equal(harness_options_parse(&o, ARGC(argv), argv, &err), 0);
+	assert_true(o.samples == 10000);
+	assert_false(o.modes_current);
+	assert_int_equal(o.mode_count, 3);
+	assert_int_equal(o.modes[0], 0);
+	assert_int_equal(o.modes[2], 2);
+	assert_int_equal(o.jobs, 0);
+	assert_true(o.timeout_sec == 5.0);
+	assert_int_equal(o.variant_count, 0);
+}
+
+static void test_all_options(void **state)
+{
+	char *argv[] = { (char[]){ "h" }, (char[]){ "--samples" }, (char[]){ "2000" },
+			 (char[]){ "--modes=2,0" }, (char[]){ "--jobs" }, (char[]){ "3" },
+			 (char[]){ "--out" }, (char[]){ "/tmp/x" }, (char[]){ "--variants" },
+			 (char[]){ "pie,nopie" }, (char[]){ "--timeout" }, (char[]){ "0.5" },
+			 (char[]){ "--no-analyze" }, (char[]){ "--quiet" }, NULL };
+	struct harness_options o;
+	struct aslr_error err;
+
+	(void)state;
+	assert_int_equal(harness_options_parse(&o, ARGC(argv), argv, &err), 0);
+	assert_true(o.samples == 2000);
+	assert_int_equal(o.mode_count, 2);
+	assert_int_equal(o.modes[0], 2);
+	assert_int_equal(o.modes[1], 0);
+	assert_int_equal(o.jobs, 3);
+	assert_string_equal(o.out_dir, "/tmp/x");
+	assert_int_equal(o.variant_count, 2);
+	assert_string_equal(o.variants[1], "nopie");
+	assert_true(o.timeout_sec == 0.5);
+	assert_true(o.no_analyze && o.quiet);
+}
+
+static void test_modes_current(void **state)
+{
+	struct harness_options o = { 0 };
+
+	(void)state;
+	assert_int_equal(harness_parse_modes(&o, "current", NULL), 0);
+	assert_true(o.modes_current);
+}
+
+static void test_usage_errors(void **state)
+{
+	static const char *const bad[][3] = {
+		{ "--samples", "0" },     { "--samples", "-5" },  { "--samples", "1x" },
+		{ "--modes", "3" },       { "--modes", "1,1" },   { "--modes", "0,,1" },
+		{ "--modes", "" },        { "--jobs", "0" },      { "--timeout", "0" },
+		{ "--timeout", "nan" },   { "--variants", "A" },  { "--variants", "pie," },
+		{ "--variants", "a,a" },  { "--bogus", NULL },    { "stray", NULL },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *argv[4] = { (char[]){ "h" }, (char *)(uintptr_t)bad[i][0],
+				  (char *)(uintptr_t)bad[i][1], NULL };
+		struct harness_options o;
+		struct aslr_error err = { 0 };
+		int argc = bad[i][1] ? 3 : 2;
+		if (harness_options_parse(&o, argc, argv, &err) != -22 || !err.text[0])
+			fail_msg("'%s %s' was accepted", bad[i][0], bad[i][1] ? bad[i][1] : "");
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_all_options),
+		cmocka_unit_test(test_modes_current),
+		cmocka_unit_test(test_usage_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,65 @@
+/* Run folder naming, creation and results/latest. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "outdir.h"
+#include "test_util.h"
+
+static void test_default_name(void **state)
+{
+	char buf[256];
+
+	(void)state;
+	/* 1700000000 = 2023-11-14 22:13:20 UTC */
+	assert_int_equal(outdir_default_path(buf, sizeof(buf), "results", 1700000000, "my host/x",
+					     "6.18.4-1"), 0);
+	assert_string_equal(buf, "results/20231114-221320-my_host_x-6.18.4-1");
+	assert_true(outdir_default_path(buf, 20, "results", 0, "h", "r") < 0);
+}
+
+static void test_create_nested_and_latest(void **state)
+{
+	char *dir = tu_mkdtemp(), path[512], link[512], target[512];
+	struct aslr_error err;
+	struct stat st;
+	ssize_t n;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/a/b/c", dir);
+	assert_int_equal(outdir_create(path, &err), 0);
+	assert_int_equal(outdir_create(path, &err), 0); /* existing is fine */
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(outdir_link_latest(dir, "one", &err), 0);
+	assert_int_equal(outdir_link_latest(dir, "two", &err), 0);
+	snprintf(link, sizeof(link), "%s/latest", dir);
+	n = readlink(link, target, sizeof(target) - 1);
+	assert_true(n > 0);
+	target[n] = '\0';
+	assert_string_equal(target, "two");
+	/* a real folder named latest is never replaced */
+	snprintf(path, sizeof(path), "%s/x", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(link, sizeof(link), "%s/x/latest", dir);
+	assert_int_equal(mkdir(link, 0755), 0);
+	assert_true(outdir_link_latest(path, "y", &err) < 0);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_name),
+		cmocka_unit_test(test_create_nested_and_latest),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

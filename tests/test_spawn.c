@@ -1,0 +1,158 @@
+/* The spawner with real programs: the probe, and system tools that misbehave in
+ * known ways (exit 1, a signal, a hang, endless output). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "record.h"
+#include "spawn.h"
+
+struct collected {
+	unsigned results;
+	unsigned accept_every; /* accept one result in this many */
+	enum probe_outcome outcome;
+	int code;
+	size_t len;
+	char first[RECORD_MAX_LEN];
+};
+
+static int collect(void *ctx, const struct probe_result *r)
+{
+	struct collected *c = ctx;
+
+	if (c->results++ == 0) {
+		c->outcome = r->outcome;
+		c->code = r->code;
+		c->len = r->len;
+		memcpy(c->first, r->out, r->len);
+	}
+	return c->results % c->accept_every == 0 ? SPAWN_ACCEPTED : SPAWN_REJECTED;
+}
+
+static volatile sig_atomic_t no_stop;
+static char env0[] = "LC_ALL=C";
+static char *const env[] = { env0, NULL };
+
+static int run(char *const argv[], unsigned jobs, uint64_t target, double timeout,
+	       struct collected *c)
+{
+	struct spawn_config cfg = { .path = argv[0], .argv = argv, .envp = env, .jobs = jobs,
+				    .target = target, .timeout_sec = timeout, .stop = &no_stop };
+	struct aslr_error err;
+	if (!c->accept_every)
+		c->accept_every = 1;
+	return spawn_run(&cfg, collect, c, &err);
+}
+
+static void assert_no_children_left(void)
+{
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+}
+
+static void test_probe_records(void **state)
+{
+	char *argv[] = { (char[]){ ASLR_BIN_DIR "/aslr-probe" }, NULL };
+	struct collected c = { 0 };
+	struct record rec;
+
+	(void)state;
+	assert_int_equal(run(argv, 2, 50, 5, &c), SPAWN_DONE);
+	assert_int_equal(c.results, 50);
+	assert_int_equal(c.outcome, PROBE_EXITED);
+	assert_int_equal(c.code, 0);
+	assert_int_equal(record_parse(c.first, c.len, &rec, NULL), 0);
+	assert_int_equal(rec.count, 11);
+	assert_no_children_left();
+}
+
+static void test_rejections_launch_more(void **state)
+{
+	char *argv[] = { (char[]){ "/bin/true" }, NULL };
+	struct collected c = { .accept_every = 3 };
+
+	(void)state;
+	assert_int_equal(run(argv, 2, 10, 5, &c), SPAWN_DONE);
+	assert_int_equal(c.results, 30); /* exactly: no extra exec is started past the target */
+}
+
+static void test_exit_status_and_signal(void **state)
+{
+	char *fail_argv[] = { (char[]){ "/bin/false" }, NULL };
+	char *sig_argv[] = { (char[]){ "/bin/sh" }, (char[]){ "-c" }, (char[]){ "kill -SEGV $$" }, NULL };
+	struct collected c = { 0 }, s = { 0 };
+
+	(void)state;
+	assert_int_equal(run(fail_argv, 1, 1, 5, &c), SPAWN_DONE);
+	assert_int_equal(c.outcome, PROBE_EXITED);
+	assert_int_equal(c.code, 1);
+	assert_int_equal(run(sig_argv, 1, 1, 5, &s), SPAWN_DONE);
+	assert_int_equal(s.outcome, PROBE_SIGNALED);
+	assert_int_equal(s.code, SIGSEGV);
+}
+
+static void test_exec_failure(void **state)
+{
+	char *argv[] = { (char[]){ "/nonexistent/probe" }, NULL };
+	struct collected c = { 0 };
+
+	(void)state;
+	assert_int_equal(run(argv, 1, 1, 5, &c), SPAWN_DONE);
+	assert_int_equal(c.outcome, PROBE_EXITED);
+	assert_int_equal(c.code, 127);
+}
+
+static void test_timeout_kills(void **state)
+{
+	char *argv[] = { (char[]){ "/bin/sleep" }, (char[]){ "30" }, NULL };
+	struct collected c = { 0 };
+
+	(void)state;
+	assert_int_equal(run(argv, 2, 2, 0.2, &c), SPAWN_DONE);
+	assert_int_equal(c.outcome, PROBE_TIMEOUT);
+	assert_no_children_left();
+}
+
+static void test_endless_output_cut_off(void **state)
+{
+	char *argv[] = { (char[]){ "/usr/bin/yes" }, NULL };
+	struct collected c = { 0 };
+
+	(void)state;
+	assert_int_equal(run(argv, 1, 1, 5, &c), SPAWN_DONE);
+	assert_int_equal(c.outcome, PROBE_OVERFLOW);
+	assert_int_equal(c.len, RECORD_MAX_LEN);
+}
+
+static void test_grandchild_holding_stdout(void **state)
+{
+	/* the child exits at once; its background grandchild keeps the pipe open */
+	char *argv[] = { (char[]){ "/bin/sh" }, (char[]){ "-c" }, (char[]){ "sleep 30 & echo hi" }, NULL };
+	struct collected c = { 0 };
+
+	(void)state;
+	assert_int_equal(run(argv, 1, 1, 5, &c), SPAWN_DONE);
+	assert_int_equal(c.outcome, PROBE_EXITED);
+	assert_int_equal(c.len, 3);
+	assert_memory_equal(c.first, "hi\n", 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_probe_records),
+		cmocka_unit_test(test_rejections_launch_more),
+		cmocka_unit_test(test_exit_status_and_signal),
+		cmocka_unit_test(test_exec_failure),
+		cmocka_unit_test(test_timeout_kills),
+		cmocka_unit_test(test_endless_output_cut_off),
+		cmocka_unit_test(test_grandchild_holding_stdout),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,169 @@
+#include "test_util.h"
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+char *tu_mkdtemp(void)
+{
+	char tmpl[] = "/tmp/aslr-test-XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	return dir ? strdup(dir) : NULL;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void tu_rmrf(const char *path)
+{
+	if (path)
+		nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+char *tu_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 4096 + 1 > cap) {
+			cap = (cap + 4096) * 2;
+			buf = realloc(buf, cap);
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+	} while (got > 0);
+	fclose(f);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+int tu_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+static void redirect(int fd, const char *path)
+{
+	int out = open(path ? path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (out >= 0) {
+		dup2(out, fd);
+		close(out);
+	}
+}
+
+pid_t tu_spawn(char *const argv[], const char *out_path, const char *err_path)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		redirect(STDOUT_FILENO, out_path);
+		redirect(STDERR_FILENO, err_path);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+int tu_run(char *const argv[], const char *out_path, const char *err_path)
+{
+	int status = -1;
+	pid_t pid = tu_spawn(argv, out_path, err_path);
+
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	return status;
+}
+
+static size_t count_fields(const char *line)
+{
+	size_t n = 1;
+	for (; *line && *line != '\n'; line++)
+		n += *line == ',';
+	return n;
+}
+
+/* Split one line in place into exactly cols fields; -1 on a mismatch. */
+static int split_line(char **p, char **fields, size_t cols)
+{
+	for (size_t c = 0; c < cols; c++) {
+		fields[c] = *p;
+		*p += strcspn(*p, ",\n");
+		if ((c + 1 < cols && **p != ',') || (c + 1 == cols && **p != '\n'))
+			return -1;
+		*(*p)++ = '\0';
+	}
+	return 0;
+}
+
+int tu_csv_load(const char *path, struct tu_csv *csv)
+{
+	char *p;
+	size_t lines = 0;
+
+	memset(csv, 0, sizeof(*csv));
+	csv->text = tu_read_file(path, NULL);
+	if (!csv->text || !csv->text[0])
+		return -1;
+	for (p = csv->text; *p; p++)
+		lines += *p == '\n';
+	csv->cols = count_fields(csv->text);
+	csv->header = calloc(csv->cols, sizeof(char *));
+	csv->cell = calloc(lines, sizeof(char **));
+	p = csv->text;
+	if (split_line(&p, csv->header, csv->cols) < 0)
+		return -1;
+	while (*p) {
+		csv->cell[csv->rows] = calloc(csv->cols, sizeof(char *));
+		if (split_line(&p, csv->cell[csv->rows++], csv->cols) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int tu_csv_col(const struct tu_csv *csv, const char *name)
+{
+	for (size_t c = 0; c < csv->cols; c++)
+		if (strcmp(csv->header[c], name) == 0)
+			return (int)c;
+	return -1;
+}
+
+uint64_t tu_csv_u64(const struct tu_csv *csv, size_t row, int col)
+{
+	return strtoull(csv->cell[row][col], NULL, 0);
+}
+
+void tu_csv_free(struct tu_csv *csv)
+{
+	for (size_t r = 0; r < csv->rows; r++)
+		free(csv->cell[r]);
+	free(csv->cell);
+	free(csv->header);
+	free(csv->text);
+	memset(csv, 0, sizeof(*csv));
+}
+
+int tu_is_root(void)
+{
+	return geteuid() == 0;
+}

@@ -1,0 +1,36 @@
+/* test_util.h: temp folders, files and child processes for the tests. */
+#ifndef ASLR_TEST_UTIL_H
+#define ASLR_TEST_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* A fresh folder under /tmp; free() the result, tu_rmrf() the folder. */
+char *tu_mkdtemp(void);
+void tu_rmrf(const char *path);
+
+/* Whole file, NUL-terminated; NULL if unreadable. */
+char *tu_read_file(const char *path, size_t *len);
+int tu_write_file(const char *path, const char *text);
+
+/* Start argv[0] with stdout/stderr to the given files (NULL: /dev/null). */
+pid_t tu_spawn(char *const argv[], const char *out_path, const char *err_path);
+/* Run to completion; returns the wait status. */
+int tu_run(char *const argv[], const char *out_path, const char *err_path);
+
+/* A CSV loaded by splitting on ',' and '\n' only: an independent reader. */
+struct tu_csv {
+	size_t rows, cols; /* rows excludes the header */
+	char **header;     /* cols names */
+	char ***cell;      /* cell[row][col] */
+	char *text;
+};
+int tu_csv_load(const char *path, struct tu_csv *csv);
+int tu_csv_col(const struct tu_csv *csv, const char *name); /* -1 if absent */
+uint64_t tu_csv_u64(const struct tu_csv *csv, size_t row, int col);
+void tu_csv_free(struct tu_csv *csv);
+
+int tu_is_root(void);
+
+#endif

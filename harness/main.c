@@ -123,8 +123,9 @@ static int prepare_out_dir(struct run_config *cfg, const struct harness_options 
 int main(int argc, char **argv)
 {
 	struct harness_options opts;
-	struct run_config cfg = { .opts = &opts, .stop = &stop_signal };
+	struct run_config cfg = { .opts = &opts, .argc = argc, .argv = argv, .stop = &stop_signal };
 	struct aslr_error err = { 0 };
+	static struct run run;
 	int rc;
 
 	ensure_standard_fds();
@@ -142,10 +143,16 @@ int main(int argc, char **argv)
 	cfg.progress = !opts.quiet && isatty(STDERR_FILENO);
 	if (resolve_variants(&cfg, &opts, &err) < 0)
 		return fail(&err, 2);
-	if (prepare_out_dir(&cfg, &opts, &err) < 0)
-		return fail(&err, 1);
 	install_stop_handlers();
-	rc = run_execute(&cfg, &err);
+	if (run_prepare(&run, &cfg, &err) < 0)
+		return fail(&err, 1);
+	if (prepare_out_dir(&cfg, &opts, &err) < 0) {
+		run_abort(&run);
+		return fail(&err, 1);
+	}
+	rc = run_execute(&run, &err);
+	if (rc == 0 && stop_signal)
+		rc = SPAWN_STOPPED; /* the signal came after the last exec: still an interruption */
 	if (rc == SPAWN_STOPPED) {
 		fprintf(stderr, "aslr-harness: interrupted; rows so far kept in %s\n", cfg.out_dir);
 		return 128 + stop_signal;

@@ -1,4 +1,9 @@
-/* run.h: a whole run: every variant under every mode, into one run folder. */
+/* run.h: a whole run: every variant under every mode, into one run folder.
+ *
+ * Order of work: decide how each mode is put in force (refusing what cannot be
+ * measured), take the lock and start the guardian, write run.json, then for each
+ * mode set randomize_va_space and sample every variant, and finally give the
+ * sysctl back and write run.json with the final status. */
 #ifndef ASLR_RUN_H
 #define ASLR_RUN_H
 
@@ -6,7 +11,10 @@
 #include <signal.h>
 
 #include "error.h"
+#include "guard.h"
+#include "modeplan.h"
 #include "options.h"
+#include "runinfo.h"
 #include "series.h"
 
 struct run_variant {
@@ -16,12 +24,15 @@ struct run_variant {
 
 struct run_config {
 	const struct harness_options *opts;
+	int argc;                      /* the command line, for run.json */
+	char **argv;
 	char out_dir[PATH_MAX];
 	unsigned variant_count;
 	struct run_variant variants[MAX_VARIANTS];
 	unsigned jobs;
 	int progress;                  /* draw a progress line */
-	const char *va_space_path;     /* NULL: the real sysctl */
+	const char *lock_path;         /* NULL: GUARD_LOCK_PATH */
+	struct runinfo_paths paths;    /* NULL members: the real /proc and /sys files */
 	volatile sig_atomic_t *stop;   /* set by SIGINT/SIGTERM/SIGHUP */
 };
 
@@ -32,8 +43,30 @@ extern char *const run_probe_env[];
  * anything else -> its file name with other characters than [a-z0-9_-] as '_'. */
 void run_variant_name(const char *probe_path, char *name, size_t size);
 
-/* Sample every series into cfg->out_dir/samples.csv. 0, SPAWN_STOPPED when
- * interrupted, or -errno (-ECANCELED: the failure budget ran out). */
-int run_execute(struct run_config *cfg, struct aslr_error *err);
+/* What a run holds while it samples. */
+struct run {
+	struct run_config *cfg;
+	const char *va_path;
+	struct mode_plan plan;
+	struct sysctl_guard guard;
+	int shared_lock_fd;
+	json_t *info;
+	struct samples_writer *writer;
+	struct region_names names;
+};
+
+/* Decide how each mode is put in force and take the lock (with the guardian when
+ * the sysctl will change), before anything is written: -EPERM (a mode cannot be
+ * measured), -EBUSY (another harness holds the lock, err names its pid). On
+ * failure nothing is held. */
+int run_prepare(struct run *run, struct run_config *cfg, struct aslr_error *err);
+
+/* Sample every series into cfg->out_dir (which must exist). 0, SPAWN_STOPPED when
+ * interrupted, or -errno (-ECANCELED: the failure budget ran out). Releases what
+ * run_prepare took: the sysctl is back to its original value on every return. */
+int run_execute(struct run *run, struct aslr_error *err);
+
+/* Release what run_prepare took, without sampling. */
+void run_abort(struct run *run);
 
 #endif

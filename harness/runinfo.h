@@ -1,0 +1,67 @@
+/* runinfo.h: run.json, the facts of the machine and of the run (jansson).
+ *
+ * Built once at the start, written atomically then and after every series, and
+ * a last time with the final status. Analysis copies it into summary.json. */
+#ifndef ASLR_RUNINFO_H
+#define ASLR_RUNINFO_H
+
+#include <jansson.h>
+
+#include "error.h"
+#include "failures.h"
+
+struct runinfo_paths {
+	const char *va_space;          /* NULL: the real /proc and /sys files */
+	const char *mmap_rnd_bits;
+	const char *mmap_rnd_compat_bits;
+	const char *thp_enabled;
+};
+
+struct runinfo_probe {
+	const char *variant;
+	const char *path;
+};
+
+struct runinfo_config {
+	int argc;
+	char **argv;
+	const struct runinfo_paths *paths;
+	unsigned probe_count;
+	const struct runinfo_probe *probes;
+	char *const *probe_env;
+	unsigned jobs;
+	unsigned long long samples;
+	double timeout_sec;
+	unsigned mode_count;
+	const int *modes;
+};
+
+/* The run's facts; NULL with err filled when a probe cannot be read. */
+json_t *runinfo_new(const struct runinfo_config *cfg, struct aslr_error *err);
+
+struct runinfo_series {
+	const char *variant;
+	int mode;
+	const char *method;
+	int va_space;  /* randomize_va_space during the series */
+	unsigned long long samples;
+	const struct failure_tally *tally;
+	double seconds;
+};
+
+/* Append (or replace the last, when it is the same series) a series entry. */
+int runinfo_set_series(json_t *info, const struct runinfo_series *series);
+
+/* status: "running", "complete", "interrupted" or "failed"; sets "ended" unless running. */
+int runinfo_set_status(json_t *info, const char *status);
+
+/* Write dir/run.json atomically. */
+int runinfo_write(json_t *info, const char *dir, struct aslr_error *err);
+
+/* "2026-11-26T12:45:58Z" for t into buf (>= 21 bytes). */
+void runinfo_utc(char *buf, size_t size, time_t t);
+
+/* The selected word of a sysfs choice file such as "always [madvise] never", into buf. */
+int runinfo_selected_choice(const char *text, char *buf, size_t size);
+
+#endif

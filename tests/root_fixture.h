@@ -1,0 +1,26 @@
+/* root_fixture.h: for tests that run the harness as root and let it change
+ * randomize_va_space. The setup skips without root; the teardown puts the
+ * original value back if a failed test left it changed (the test itself checks
+ * that the harness restored it on its own). */
+#ifndef ASLR_ROOT_FIXTURE_H
+#define ASLR_ROOT_FIXTURE_H
+
+#define HARNESS ASLR_BIN_DIR "/aslr-harness"
+#define VA_SPACE "/proc/sys/kernel/randomize_va_space"
+
+struct root_fixture {
+	char *dir;
+	char out[512];
+	char log[512];
+	int original;
+};
+
+int root_setup(void **state);
+int root_teardown(void **state);
+int read_va_space(void);
+/* Wait up to 5 s for randomize_va_space to read want. */
+int wait_va_space(int want);
+/* Wait up to 10 s until path holds at least lines lines. */
+int wait_for_lines(const char *path, int lines);
+
+#endif

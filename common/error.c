@@ -11,6 +11,9 @@ void aslr_error_clear(struct aslr_error *err)
 }
 
 static void set_text(struct aslr_error *err, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void set_text(struct aslr_error *err, const char *fmt, va_list ap)
 {
 	vsnprintf(err->text, sizeof(err->text), fmt, ap);
 }

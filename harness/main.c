@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analyze.h"
 #include "options.h"
 #include "outdir.h"
 #include "run.h"
@@ -159,6 +160,11 @@ int main(int argc, char **argv)
 	}
 	if (rc < 0)
 		return fail(&err, 1);
+	if (!opts.no_analyze) {
+		struct analyze_request req = { .input = cfg.out_dir, .table_out = stdout };
+		if (analyze_run(&req, &err) < 0)
+			return fail(&err, 1);
+	}
 	printf("%s\n", cfg.out_dir);
 	return 0;
 }

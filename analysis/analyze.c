@@ -1,0 +1,92 @@
+#include "analyze.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "samples.h"
+#include "summary.h"
+#include "table.h"
+
+struct inputs {
+	char csv[PATH_MAX + 16];
+	char run_json[PATH_MAX + 16];
+	char out_dir[PATH_MAX];
+};
+
+static int resolve_inputs(const struct analyze_request *req, struct inputs *in, struct aslr_error *err)
+{
+	struct stat st;
+	const char *slash;
+
+	if (stat(req->input, &st) < 0)
+		return aslr_error_at(err, -errno, req->input, 0, 0, "%s", strerror(errno));
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(in->csv, sizeof(in->csv), "%s/samples.csv", req->input);
+		snprintf(in->out_dir, sizeof(in->out_dir), "%s", req->input);
+	} else {
+		snprintf(in->csv, sizeof(in->csv), "%s", req->input);
+		slash = strrchr(req->input, '/');
+		if (slash)
+			snprintf(in->out_dir, sizeof(in->out_dir), "%.*s", (int)(slash - req->input), req->input);
+		else
+			snprintf(in->out_dir, sizeof(in->out_dir), ".");
+		if (!in->out_dir[0])
+			snprintf(in->out_dir, sizeof(in->out_dir), "/");
+	}
+	snprintf(in->run_json, sizeof(in->run_json), "%s/run.json", in->out_dir);
+	if (req->out_dir)
+		snprintf(in->out_dir, sizeof(in->out_dir), "%s", req->out_dir);
+	return 0;
+}
+
+/* run.json when it sits beside the samples; a broken one is bad input. */
+static int load_run_json(const char *path, json_t **run, struct aslr_error *err)
+{
+	json_error_t jerr;
+
+	*run = NULL;
+	if (access(path, F_OK) < 0)
+		return 0;
+	*run = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!*run)
+		return aslr_error_at(err, -EINVAL, path, jerr.line, jerr.column, "%s", jerr.text);
+	if (!json_is_object(*run)) {
+		json_decref(*run);
+		*run = NULL;
+		return aslr_error_at(err, -EINVAL, path, 1, 1, "not a JSON object");
+	}
+	return 0;
+}
+
+int analyze_run(const struct analyze_request *req, struct aslr_error *err)
+{
+	struct inputs in;
+	struct sample_table table;
+	struct analysis analysis;
+	json_t *run = NULL;
+	int rc = resolve_inputs(req, &in, err);
+
+	if (rc < 0)
+		return rc;
+	rc = load_run_json(in.run_json, &run, err);
+	if (rc < 0)
+		return rc;
+	rc = samples_load(&table, in.csv, err);
+	if (rc < 0)
+		goto out_run;
+	rc = analysis_compute(&analysis, &table, err);
+	if (rc < 0)
+		goto out_table;
+	rc = summary_write(&analysis, run, in.out_dir, err);
+	if (rc == 0 && req->table_out)
+		table_print(req->table_out, &analysis);
+	analysis_free(&analysis);
+out_table:
+	samples_free(&table);
+out_run:
+	json_decref(run);
+	return rc;
+}

@@ -1,0 +1,20 @@
+/* analyze.h: the whole analysis of one run, shared by aslr-analyze and the harness:
+ * read samples (and run.json when beside them), estimate, write summary.json and
+ * summary.csv, print the table. */
+#ifndef ASLR_ANALYZE_H
+#define ASLR_ANALYZE_H
+
+#include <stdio.h>
+
+#include "error.h"
+
+struct analyze_request {
+	const char *input;   /* a run folder or a CSV file */
+	const char *out_dir; /* NULL: the run folder, or the CSV's folder */
+	FILE *table_out;     /* NULL: no table */
+};
+
+/* 0; -EINVAL for bad input (exit 2); other -errno for I/O errors (exit 1). */
+int analyze_run(const struct analyze_request *req, struct aslr_error *err);
+
+#endif

@@ -1,0 +1,20 @@
+/* radix.h: LSD radix sort of uint64, a byte at a time.
+ *
+ * One pass counts all eight byte histograms; bytes that are the same in every
+ * value (most of an address's bytes) are skipped, so an address column with four
+ * varying bytes costs five passes. The histograms are returned for reuse: they
+ * also give the per-bit counts without another pass. */
+#ifndef ASLR_RADIX_H
+#define ASLR_RADIX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct radix_histograms {
+	size_t count[8][256]; /* count[b][v]: values whose byte b (0 = lowest) is v */
+};
+
+/* Sort n values of data in place; tmp has room for n values. hist may be NULL. */
+void radix_sort_u64(uint64_t *data, uint64_t *tmp, size_t n, struct radix_histograms *hist);
+
+#endif

@@ -1,0 +1,37 @@
+/* summary.h: every statistic of every series, and its files: summary.json
+ * (schema aslr-entropy.summary/1) and summary.csv (the scalar fields). */
+#ifndef ASLR_SUMMARY_H
+#define ASLR_SUMMARY_H
+
+#include <jansson.h>
+
+#include "error.h"
+#include "estimate.h"
+#include "samples.h"
+
+#define SUMMARY_SCHEMA "aslr-entropy.summary/1"
+
+struct series_summary {
+	const struct sample_series *series;
+	struct region_estimate *region; /* table->region_count of them */
+};
+
+struct analysis {
+	const struct sample_table *table;
+	unsigned series_count;
+	struct series_summary *series;
+};
+
+/* Estimate every region of every series. 0 or -ENOMEM. */
+int analysis_compute(struct analysis *a, const struct sample_table *table, struct aslr_error *err);
+void analysis_free(struct analysis *a);
+
+/* The summary document; run (may be NULL) is copied under "run". */
+json_t *summary_to_json(const struct analysis *a, const json_t *run);
+/* One region object, as in "regions" (exposed for the conditional matrix). */
+json_t *summary_region_json(const struct region_estimate *e);
+
+/* dir/summary.json and dir/summary.csv, each written atomically. */
+int summary_write(const struct analysis *a, const json_t *run, const char *dir, struct aslr_error *err);
+
+#endif

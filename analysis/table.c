@@ -1,0 +1,150 @@
+#include "table.h"
+
+#include <math.h>
+#include <string.h>
+
+enum { REGION_WIDTH = 14, CELL_WIDTH = 20 };
+
+void table_cell(char *buf, size_t size, const struct region_estimate *e)
+{
+	switch (e->kind) {
+	case KIND_CONSTANT:
+		snprintf(buf, size, "0 constant");
+		break;
+	case KIND_RANGE:
+		snprintf(buf, size, "%.1f range<=", e->range_bits);
+		break;
+	case KIND_COLLISION:
+		snprintf(buf, size, "%.1f H2 [%.1f,%.1f]", e->collision_bits, e->collision_ci_low,
+			 e->collision_ci_high);
+		break;
+	}
+}
+
+static int same_group(const struct sample_series *a, const struct sample_series *b)
+{
+	return strcmp(a->variant, b->variant) == 0 && a->rnd_bits == b->rnd_bits &&
+	       a->rnd_compat_bits == b->rnd_compat_bits;
+}
+
+static void group_title(FILE *out, const struct sample_series *s, size_t n_min, size_t n_max)
+{
+	fprintf(out, "\n%s", s->variant);
+	if (s->rnd_bits >= 0)
+		fprintf(out, ", mmap_rnd_bits=%d", s->rnd_bits);
+	if (s->rnd_compat_bits >= 0)
+		fprintf(out, ", mmap_rnd_compat_bits=%d", s->rnd_compat_bits);
+	if (n_min == n_max)
+		fprintf(out, ": bits of randomness per region, N = %zu per mode\n", n_min);
+	else
+		fprintf(out, ": bits of randomness per region, N = %zu..%zu per mode\n", n_min, n_max);
+}
+
+/* Series first..last-1 share variant and knobs; one column each (their modes). */
+static void print_group(FILE *out, const struct analysis *a, unsigned first, unsigned last)
+{
+	const struct sample_table *t = a->table;
+	size_t n_min = SIZE_MAX, n_max = 0;
+	char cell[64];
+
+	for (unsigned s = first; s < last; s++) {
+		size_t n = a->series[s].series->rows;
+		n_min = n < n_min ? n : n_min;
+		n_max = n > n_max ? n : n_max;
+	}
+	group_title(out, a->series[first].series, n_min, n_max);
+	fprintf(out, "%-*s", REGION_WIDTH, "region");
+	for (unsigned s = first; s < last; s++) {
+		snprintf(cell, sizeof(cell), "mode %d", a->series[s].series->mode);
+		fprintf(out, "%-*s", CELL_WIDTH, cell);
+	}
+	fputc('\n', out);
+	for (unsigned r = 0; r < t->region_count; r++) {
+		fprintf(out, "%-*s", REGION_WIDTH, t->region[r]);
+		for (unsigned s = first; s < last; s++) {
+			table_cell(cell, sizeof(cell), &a->series[s].region[r]);
+			fprintf(out, "%-*s", CELL_WIDTH, cell);
+		}
+		fputc('\n', out);
+	}
+}
+
+/* Regions of one series that share a note are listed on one line. */
+typedef int (*note_fn)(const struct region_estimate *e, char *buf, size_t size);
+
+static void print_notes(FILE *out, const struct analysis *a, const char *title, note_fn note)
+{
+	const struct sample_table *t = a->table;
+	int header = 0;
+
+	for (unsigned s = 0; s < a->series_count; s++) {
+		unsigned char done[SAMPLES_MAX_COLUMNS] = { 0 };
+		for (unsigned r = 0; r < t->region_count; r++) {
+			char text[256], other[256];
+			if (done[r] || !note(&a->series[s].region[r], text, sizeof(text)))
+				continue;
+			if (!header++)
+				fprintf(out, "\n%s\n", title);
+			int col = fprintf(out, "  %s mode %d, %s: %s", a->series[s].series->variant,
+					  a->series[s].series->mode, text, t->region[r]);
+			for (unsigned q = r + 1; q < t->region_count; q++) {
+				if (done[q] || !note(&a->series[s].region[q], other, sizeof(other)) ||
+				    strcmp(text, other) != 0)
+					continue;
+				if (col + 2 + (int)strlen(t->region[q]) > 99)
+					col = fprintf(out, ",\n    %s", t->region[q]) - 2;
+				else
+					col += fprintf(out, ", %s", t->region[q]);
+				done[q] = 1;
+			}
+			fputc('\n', out);
+		}
+	}
+}
+
+static int biased_note(const struct region_estimate *e, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	if (!e->biased_mask)
+		return 0;
+	buf[0] = '\0';
+	for (int b = 0; b < 64 && used < size; b++)
+		if (e->biased_mask >> b & 1)
+			used += (size_t)snprintf(buf + used, size - used, "%sbit %d P(1)=%.2f",
+						 used ? ", " : "", b, e->p_one[b]);
+	return 1;
+}
+
+static int needed_note(const struct region_estimate *e, char *buf, size_t size)
+{
+	if (e->kind != KIND_RANGE)
+		return 0;
+	snprintf(buf, size, "<= %.1f bits: %.2g / %.2g", e->range_bits,
+		 estimate_samples_needed(e->range_bits, 10), estimate_samples_needed(e->range_bits, 100));
+	return 1;
+}
+
+void table_print(FILE *out, const struct analysis *a)
+{
+	unsigned first = 0;
+
+	while (first < a->series_count) {
+		unsigned last = first + 1;
+		while (last < a->series_count && same_group(a->series[first].series, a->series[last].series))
+			last++;
+		print_group(out, a, first, last);
+		first = last;
+	}
+	fprintf(out, "\nH2 = Renyi-2 (collision) estimate with its 95 %% interval, from >= %d colliding pairs;"
+		     "\nrange<= = upper bound log2(span / alignment + 1); constant = never moved.\n",
+		ESTIMATE_MIN_PAIRS);
+	print_notes(out, a,
+		    "biased bits (|z| > 3.4: 99 % with Bonferroni over 64 bits; expected at the top of a\n"
+		    "range whose size is not a power of two):",
+		    biased_note);
+	print_notes(out, a,
+		    "where the headline is only a range bound, a collision estimate needs about\n"
+		    "sqrt(2 k 2^H) samples per series for k = 10 / k = 100 colliding pairs:",
+		    needed_note);
+}

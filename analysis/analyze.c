@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "plots.h"
+#include "report.h"
 #include "samples.h"
 #include "summary.h"
 #include "table.h"
@@ -16,7 +18,7 @@ struct inputs {
 	char out_dir[PATH_MAX];
 };
 
-static int resolve_inputs(const struct analyze_request *req, struct inputs *in, struct aslr_error *err)
+static int resolve_inputs(struct analyze_request *req, struct inputs *in, struct aslr_error *err)
 {
 	struct stat st;
 	const char *slash;
@@ -61,7 +63,35 @@ static int load_run_json(const char *path, json_t **run, struct aslr_error *err)
 	return 0;
 }
 
-int analyze_run(const struct analyze_request *req, struct aslr_error *err)
+static const char *run_release(const json_t *run)
+{
+	const json_t *v = json_object_get(json_object_get(json_object_get(run, "host"), "uname"), "release");
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Plots, then report.md. A plotting failure is a warning, never an error. */
+static int write_pictures_and_report(struct analyze_request *req, const struct analysis *a,
+				     const json_t *run, const char *dir, struct aslr_error *err)
+{
+	static struct plot_list plots;
+	struct aslr_error plot_err;
+	const char *note = NULL;
+
+	plots.count = 0;
+	if (req->no_plots) {
+		note = "not drawn (asked not to)";
+	} else if (plots_draw(a, run_release(run), dir, &plots, &plot_err) < 0) {
+		char text[ASLR_ERROR_TEXT + 300];
+		aslr_error_format(&plot_err, text, sizeof(text));
+		snprintf(req->warning, sizeof(req->warning), "no plots: %s%s", text,
+			 strstr(text, "cannot be started") ? " (install gnuplot-nox)" : "");
+		note = req->warning;
+	}
+	snprintf(req->report, sizeof(req->report), "%s/report.md", dir);
+	return report_write(a, run, &plots, note, dir, err);
+}
+
+int analyze_run(struct analyze_request *req, struct aslr_error *err)
 {
 	struct inputs in;
 	struct sample_table table;
@@ -80,7 +110,10 @@ int analyze_run(const struct analyze_request *req, struct aslr_error *err)
 	rc = analysis_compute(&analysis, &table, err);
 	if (rc < 0)
 		goto out_table;
+	req->warning[0] = req->report[0] = '\0';
 	rc = summary_write(&analysis, run, in.out_dir, err);
+	if (rc == 0)
+		rc = write_pictures_and_report(req, &analysis, run, in.out_dir, err);
 	if (rc == 0 && req->table_out)
 		table_print(req->table_out, &analysis);
 	analysis_free(&analysis);

@@ -12,9 +12,14 @@ struct analyze_request {
 	const char *input;   /* a run folder or a CSV file */
 	const char *out_dir; /* NULL: the run folder, or the CSV's folder */
 	FILE *table_out;     /* NULL: no table */
+	int no_plots;        /* skip gnuplot */
+	/* results */
+	char warning[1200];   /* non-fatal: why there are no plots; "" when all went well */
+	char report[4200];   /* path of report.md */
 };
 
-/* 0; -EINVAL for bad input (exit 2); other -errno for I/O errors (exit 1). */
-int analyze_run(const struct analyze_request *req, struct aslr_error *err);
+/* 0; -EINVAL for bad input (exit 2); other -errno for I/O errors (exit 1).
+ * Plots are optional: without gnuplot the rest is still written and req->warning says why. */
+int analyze_run(struct analyze_request *req, struct aslr_error *err);
 
 #endif

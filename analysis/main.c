@@ -7,11 +7,13 @@
 #include "analyze.h"
 
 static const char usage[] =
-	"Usage: aslr-analyze DIR|FILE.csv [--out DIR] [--quiet]\n"
+	"Usage: aslr-analyze DIR|FILE.csv [--out DIR] [--no-plots] [--quiet]\n"
 	"Compute per-region entropy from a run folder (samples.csv, run.json) or any CSV\n"
-	"with a 'mode' column; write summary.json and summary.csv; print the table.\n"
+	"with a 'mode' column; write summary.json, summary.csv, plots/ (gnuplot) and\n"
+	"report.md; print the table.\n"
 	"\n"
 	"  --out DIR   where to write the summaries (default: beside the samples)\n"
+	"  --no-plots  do not draw plots (report.md is still written)\n"
 	"  --quiet     no table on stdout\n"
 	"  --help      this text\n"
 	"  --version   the version\n"
@@ -31,6 +33,7 @@ int main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "out", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
+		{ "no-plots", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },      { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -46,6 +49,9 @@ int main(int argc, char **argv)
 			break;
 		case 'q':
 			req.table_out = NULL;
+			break;
+		case 'n':
+			req.no_plots = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -67,5 +73,11 @@ int main(int argc, char **argv)
 	rc = analyze_run(&req, &err);
 	if (rc == -EINVAL || rc == -ENOENT)
 		return fail(&err, 2);
-	return rc < 0 ? fail(&err, 1) : 0;
+	if (rc < 0)
+		return fail(&err, 1);
+	if (req.warning[0])
+		fprintf(stderr, "aslr-analyze: warning: %s\n", req.warning);
+	if (req.table_out)
+		printf("\nreport: %s\n", req.report);
+	return 0;
 }

@@ -47,6 +47,59 @@ out_free:
 	return rc;
 }
 
+static int same_group(const struct sample_series *x, const struct sample_series *y)
+{
+	return strcmp(x->variant, y->variant) == 0 && x->rnd_bits == y->rnd_bits &&
+	       x->rnd_compat_bits == y->rnd_compat_bits;
+}
+
+unsigned analysis_group_end(const struct analysis *a, unsigned first)
+{
+	unsigned last = first + 1;
+
+	while (last < a->series_count && same_group(a->series[first].series, a->series[last].series))
+		last++;
+	return last;
+}
+
+void analysis_series_tag(const struct analysis *a, unsigned s, char *buf, size_t size)
+{
+	const struct sample_series *x = a->series[s].series;
+	int n = 0;
+
+	buf[0] = '\0';
+	if (analysis_group_end(a, 0) < a->series_count) {
+		n = snprintf(buf, size, "%s-", x->variant);
+		if (x->rnd_bits >= 0)
+			n += snprintf(buf + n, size - (size_t)n, "rnd%d-", x->rnd_bits);
+		if (x->rnd_compat_bits >= 0)
+			n += snprintf(buf + n, size - (size_t)n, "compat%d-", x->rnd_compat_bits);
+	}
+	snprintf(buf + n, size - (size_t)n, "mode%d", x->mode);
+}
+
+void analysis_series_label(const struct analysis *a, unsigned s, char *buf, size_t size)
+{
+	const struct sample_series *x = a->series[s].series;
+	int n = snprintf(buf, size, "%s mode %d", x->variant, x->mode);
+
+	if (x->rnd_bits >= 0 && n >= 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, ", mmap_rnd_bits %d", x->rnd_bits);
+	if (x->rnd_compat_bits >= 0 && n >= 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, ", mmap_rnd_compat_bits %d", x->rnd_compat_bits);
+}
+
+int analysis_offset_constant(const struct analysis *a, unsigned s, unsigned r, unsigned q)
+{
+	const struct sample_series *x = a->series[s].series;
+	const uint64_t *u = x->column[r].data, *v = x->column[q].data;
+
+	for (size_t i = 1; i < x->rows; i++)
+		if (u[i] - v[i] != u[0] - v[0])
+			return 0;
+	return 1;
+}
+
 void analysis_free(struct analysis *a)
 {
 	for (unsigned s = 0; s < a->series_count; s++)

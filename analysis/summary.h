@@ -22,6 +22,20 @@ struct analysis {
 	struct series_summary *series;
 };
 
+/* Series that share variant and knobs form a group (one table, one bar chart); the
+ * group starting at series first ends before the returned index. */
+unsigned analysis_group_end(const struct analysis *a, unsigned first);
+
+/* A file-name tag for series s: "mode2" when the table has one group, else
+ * "<variant>[-rnd<bits>][-compat<bits>]-mode2". */
+void analysis_series_tag(const struct analysis *a, unsigned s, char *buf, size_t size);
+
+/* "pie mode 1" and ", mmap_rnd_bits 28" etc. when the series has knobs: how text names a series. */
+void analysis_series_label(const struct analysis *a, unsigned s, char *buf, size_t size);
+
+/* 1 when regions r and q of series s keep one constant offset in every row. */
+int analysis_offset_constant(const struct analysis *a, unsigned s, unsigned r, unsigned q);
+
 /* Estimate every region of every series. 0 or -ENOMEM. */
 int analysis_compute(struct analysis *a, const struct sample_table *table, struct aslr_error *err);
 void analysis_free(struct analysis *a);

@@ -21,12 +21,6 @@ void table_cell(char *buf, size_t size, const struct region_estimate *e)
 	}
 }
 
-static int same_group(const struct sample_series *a, const struct sample_series *b)
-{
-	return strcmp(a->variant, b->variant) == 0 && a->rnd_bits == b->rnd_bits &&
-	       a->rnd_compat_bits == b->rnd_compat_bits;
-}
-
 static void group_title(FILE *out, const struct sample_series *s, size_t n_min, size_t n_max)
 {
 	fprintf(out, "\n%s", s->variant);
@@ -130,9 +124,7 @@ void table_print(FILE *out, const struct analysis *a)
 	unsigned first = 0;
 
 	while (first < a->series_count) {
-		unsigned last = first + 1;
-		while (last < a->series_count && same_group(a->series[first].series, a->series[last].series))
-			last++;
+		unsigned last = analysis_group_end(a, first);
 		print_group(out, a, first, last);
 		first = last;
 	}

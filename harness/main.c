@@ -161,9 +161,14 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		return fail(&err, 1);
 	if (!opts.no_analyze) {
-		struct analyze_request req = { .input = cfg.out_dir, .table_out = stdout };
+		static struct analyze_request req;
+		req.input = cfg.out_dir;
+		req.table_out = stdout;
 		if (analyze_run(&req, &err) < 0)
 			return fail(&err, 1);
+		if (req.warning[0])
+			fprintf(stderr, "aslr-harness: warning: %s\n", req.warning);
+		printf("\nreport: %s\n", req.report);
 	}
 	printf("%s\n", cfg.out_dir);
 	return 0;

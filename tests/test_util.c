@@ -71,17 +71,36 @@ static void redirect(int fd, const char *path)
 	}
 }
 
-pid_t tu_spawn(char *const argv[], const char *out_path, const char *err_path)
+static pid_t spawn_env(char *const argv[], char *const envp[], const char *out_path,
+		       const char *err_path)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
 		redirect(STDOUT_FILENO, out_path);
 		redirect(STDERR_FILENO, err_path);
-		execv(argv[0], argv);
+		if (envp)
+			execve(argv[0], argv, envp);
+		else
+			execv(argv[0], argv);
 		_exit(127);
 	}
 	return pid;
+}
+
+pid_t tu_spawn(char *const argv[], const char *out_path, const char *err_path)
+{
+	return spawn_env(argv, NULL, out_path, err_path);
+}
+
+int tu_run_env(char *const argv[], char *const envp[], const char *out_path, const char *err_path)
+{
+	int status = -1;
+	pid_t pid = spawn_env(argv, envp, out_path, err_path);
+
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	return status;
 }
 
 int tu_run(char *const argv[], const char *out_path, const char *err_path)

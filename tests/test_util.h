@@ -18,6 +18,8 @@ int tu_write_file(const char *path, const char *text);
 pid_t tu_spawn(char *const argv[], const char *out_path, const char *err_path);
 /* Run to completion; returns the wait status. */
 int tu_run(char *const argv[], const char *out_path, const char *err_path);
+/* The same with an environment of its own. */
+int tu_run_env(char *const argv[], char *const envp[], const char *out_path, const char *err_path);
 
 /* A CSV loaded by splitting on ',' and '\n' only: an independent reader. */
 struct tu_csv {

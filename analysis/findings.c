@@ -1,0 +1,209 @@
+#include "findings.h"
+
+#include <math.h>
+#include <string.h>
+
+void findings_clusters(const struct analysis *a, unsigned s, int *cluster)
+{
+	const struct region_estimate *e = a->series[s].region;
+
+	for (unsigned r = 0; r < a->table->region_count; r++) {
+		cluster[r] = e[r].kind == KIND_CONSTANT ? -1 : (int)r;
+		for (unsigned q = 0; q < r && cluster[r] == (int)r; q++)
+			if (cluster[q] == (int)q && analysis_offset_constant(a, s, r, q))
+				cluster[r] = (int)q;
+	}
+}
+
+static int region_index(const struct analysis *a, const char *name)
+{
+	for (unsigned r = 0; r < a->table->region_count; r++)
+		if (strcmp(a->table->region[r], name) == 0)
+			return (int)r;
+	return -1;
+}
+
+static void series_label(struct strbuf *out, const struct analysis *a, unsigned s)
+{
+	char label[200];
+
+	analysis_series_label(a, s, label, sizeof(label));
+	strbuf_printf(out, "%s", label);
+}
+
+/* "In pie mode 0 no region moves" or the list of those that do not. */
+static unsigned fixed_regions(struct strbuf *out, const struct analysis *a, unsigned s)
+{
+	const struct region_estimate *e = a->series[s].region;
+	unsigned fixed = 0, n = a->table->region_count;
+
+	for (unsigned r = 0; r < n; r++)
+		fixed += e[r].kind == KIND_CONSTANT;
+	if (fixed == 0)
+		return 0;
+	strbuf_printf(out, "- In ");
+	series_label(out, a, s);
+	if (fixed == n) {
+		strbuf_printf(out, " no region moves: all %u addresses were the same in all %zu execs.\n", n,
+			      a->series[s].series->rows);
+		return 1;
+	}
+	strbuf_printf(out, ", %s never moved:", fixed == 1 ? "this region" : "these regions");
+	for (unsigned r = 0, k = 0; r < n; r++)
+		if (e[r].kind == KIND_CONSTANT)
+			strbuf_printf(out, "%s %s", k++ ? "," : "", a->table->region[r]);
+	strbuf_printf(out, " (0 bits).\n");
+	return 1;
+}
+
+/* One sentence per block of two or more regions that move together. */
+static unsigned blocks(struct strbuf *out, const struct analysis *a, unsigned s)
+{
+	int cluster[SAMPLES_MAX_COLUMNS];
+	unsigned n = a->table->region_count, said = 0;
+
+	findings_clusters(a, s, cluster);
+	for (unsigned head = 0; head < n; head++) {
+		unsigned size = 0;
+		for (unsigned r = 0; r < n; r++)
+			size += cluster[r] == (int)head;
+		if (size < 2)
+			continue;
+		strbuf_printf(out, "- In ");
+		series_label(out, a, s);
+		strbuf_printf(out, ",");
+		for (unsigned r = 0, k = 0; r < n; r++)
+			if (cluster[r] == (int)head)
+				strbuf_printf(out, "%s %s", k++ == 0 ? "" : k == size ? " and" : ",", a->table->region[r]);
+		strbuf_printf(out, " move together: their offsets never changed, so one leaked address "
+				   "gives away all %u.\n", size);
+		said++;
+	}
+	return said;
+}
+
+/* heap against text over the modes where both move. */
+static unsigned heap_and_executable(struct strbuf *out, const struct analysis *a, unsigned first,
+				    unsigned last)
+{
+	int heap = region_index(a, "heap"), text = region_index(a, "text");
+	struct strbuf apart = { 0 }, with = { 0 };
+	unsigned n_apart = 0, n_with = 0;
+
+	if (heap < 0 || text < 0)
+		return 0;
+	for (unsigned s = first; s < last; s++) {
+		const struct region_estimate *e = a->series[s].region;
+		if (e[heap].kind == KIND_CONSTANT || e[text].kind == KIND_CONSTANT)
+			continue;
+		if (analysis_offset_constant(a, s, (unsigned)heap, (unsigned)text))
+			strbuf_printf(&with, "%s%d", n_with++ ? ", " : "", a->series[s].series->mode);
+		else
+			strbuf_printf(&apart, "%s%d", n_apart++ ? ", " : "", a->series[s].series->mode);
+	}
+	if (n_apart + n_with > 0) {
+		strbuf_printf(out, "- %s: the heap moves independently of the executable %s%s%s",
+			      a->series[first].series->variant, n_apart ? "only in mode" : "in no mode",
+			      n_apart > 1 ? "s " : n_apart ? " " : "", n_apart ? apart.text : "");
+		if (n_with)
+			strbuf_printf(out, "; in mode%s %s it keeps a constant offset from the executable, so "
+					   "a leaked code pointer gives the heap away", n_with > 1 ? "s" : "", with.text);
+		strbuf_printf(out, ".\n");
+	}
+	strbuf_free(&apart);
+	strbuf_free(&with);
+	return n_apart + n_with > 0;
+}
+
+/* Lowest varying bits away from the page: huge-page alignment loses bits, sub-page gains. */
+static unsigned alignment(struct strbuf *out, const struct analysis *a, unsigned s)
+{
+	const struct region_estimate *e = a->series[s].region;
+	unsigned said = 0;
+
+	for (unsigned r = 0; r < a->table->region_count; r++) {
+		if (e[r].kind == KIND_CONSTANT || e[r].alignment_bit == 12)
+			continue;
+		strbuf_printf(out, "- In ");
+		series_label(out, a, s);
+		if (e[r].alignment_bit > 12)
+			strbuf_printf(out, ", %s is aligned to 2^%d bytes (its lowest varying bit): against page "
+					   "granularity that alignment costs %d bits here.\n",
+				      a->table->region[r], e[r].alignment_bit, e[r].alignment_bit - 12);
+		else
+			strbuf_printf(out, ", %s varies below the 4 KiB page (lowest varying bit %d): up to %d of its "
+					   "%.1f range bits come from a sub-page offset.\n",
+				      a->table->region[r], e[r].alignment_bit, 12 - e[r].alignment_bit,
+				      e[r].range_bits);
+		said++;
+	}
+	return said;
+}
+
+/* Where the headline is only a range bound: how far N is from a collision estimate. */
+static unsigned bounds_only(struct strbuf *out, const struct analysis *a, unsigned s)
+{
+	const struct region_estimate *e = a->series[s].region;
+	double widest = 0;
+	unsigned count = 0;
+	double n = (double)a->series[s].series->rows;
+
+	for (unsigned r = 0; r < a->table->region_count; r++)
+		if (e[r].kind == KIND_RANGE) {
+			count++;
+			widest = fmax(widest, e[r].range_bits);
+		}
+	if (!count)
+		return 0;
+	strbuf_printf(out, "- In ");
+	series_label(out, a, s);
+	strbuf_printf(out, ", %u region%s had fewer than 10 colliding pairs at N = %.0f, so the headline is the "
+			   "range, an upper bound: at %.1f bits N = %.0f gives about %.2f pairs; about %.0f samples "
+			   "would give 10 and turn it into an estimate.\n",
+		      count, count > 1 ? "s" : "", n, widest, n, n * (n - 1) / 2 / exp2(widest),
+		      estimate_samples_needed(widest, 10));
+	return 1;
+}
+
+static unsigned extremes(struct strbuf *out, const struct analysis *a, unsigned s)
+{
+	const struct region_estimate *e = a->series[s].region;
+	int hi = -1, lo = -1;
+
+	for (unsigned r = 0; r < a->table->region_count; r++) {
+		if (e[r].kind == KIND_CONSTANT)
+			continue;
+		if (hi < 0 || e[r].estimate_bits > e[hi].estimate_bits)
+			hi = (int)r;
+		if (lo < 0 || e[r].estimate_bits < e[lo].estimate_bits)
+			lo = (int)r;
+	}
+	if (hi < 0 || hi == lo)
+		return 0;
+	strbuf_printf(out, "- In ");
+	series_label(out, a, s);
+	strbuf_printf(out, ", the most random region is %s (%.1f bits, %s) and the least random that moves is "
+			   "%s (%.1f bits, %s).\n",
+		      a->table->region[hi], e[hi].estimate_bits, estimate_kind_name(e[hi].kind),
+		      a->table->region[lo], e[lo].estimate_bits, estimate_kind_name(e[lo].kind));
+	return 1;
+}
+
+unsigned findings_write(struct strbuf *out, const struct analysis *a)
+{
+	unsigned said = 0;
+
+	for (unsigned first = 0; first < a->series_count; first = analysis_group_end(a, first)) {
+		unsigned last = analysis_group_end(a, first);
+		for (unsigned s = first; s < last; s++)
+			said += fixed_regions(out, a, s);
+		said += heap_and_executable(out, a, first, last);
+		for (unsigned s = first; s < last; s++) {
+			said += blocks(out, a, s);
+			said += alignment(out, a, s);
+			said += extremes(out, a, s);
+			said += bounds_only(out, a, s);
+		}
+	}
+	return said;
+}

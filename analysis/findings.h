@@ -1,0 +1,18 @@
+/* findings.h: plain sentences derived from the numbers of a run, never written in
+ * for a particular kernel: what does not move, which regions move as one block,
+ * whether the heap moves apart from the executable, what alignment costs, where the
+ * headline is only a bound and how many samples would turn it into an estimate. */
+#ifndef ASLR_FINDINGS_H
+#define ASLR_FINDINGS_H
+
+#include "strbuf.h"
+#include "summary.h"
+
+/* Append the findings as Markdown list items ("- ...\n"); returns how many. */
+unsigned findings_write(struct strbuf *out, const struct analysis *a);
+
+/* Clusters of series s: regions (not constant) whose pairwise offsets never change.
+ * cluster[r] is the smallest region index of r's cluster, or -1 for constant regions. */
+void findings_clusters(const struct analysis *a, unsigned s, int *cluster);
+
+#endif

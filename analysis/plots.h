@@ -1,0 +1,32 @@
+/* plots.h: the pictures of a run, drawn by gnuplot into DIR/plots/ as PNG and SVG:
+ *   entropy[-<group>]   grouped bars region x mode: headline, CI, upper-bound markers
+ *   bits-<tag>          heat map of P(bit = 1), regions x bits 0..47
+ *   layout-<tag>        each region's observed span, ordered as in the address space
+ *   hist-<region>       (address - min) / granule against the uniform expectation,
+ *                       for the most random regions of the first group's last mode
+ * Plots are optional: without gnuplot, -ENOENT and nothing is drawn. */
+#ifndef ASLR_PLOTS_H
+#define ASLR_PLOTS_H
+
+#include "error.h"
+#include "strbuf.h"
+#include "summary.h"
+
+enum { PLOTS_MAX_HIST = 3 };
+
+struct plot_list {
+	unsigned count;
+	char name[128][128]; /* base names, e.g. "entropy", "bits-mode2" (no extension) */
+};
+
+/* release: the kernel release for titles (NULL: unknown). Fills list with what was
+ * drawn. 0, -ENOENT (no gnuplot), or another -errno. */
+int plots_draw(const struct analysis *a, const char *release, const char *dir,
+	       struct plot_list *list, struct aslr_error *err);
+
+/* Which regions get a histogram: up to PLOTS_MAX_HIST non-constant regions of series
+ * s with the highest headline, skipping any that moves as one with one already chosen.
+ * Returns the count; regions[] gets their indexes. */
+unsigned plots_hist_regions(const struct analysis *a, unsigned s, unsigned *regions);
+
+#endif

@@ -1,0 +1,241 @@
+#include "report.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <math.h>
+#include <string.h>
+
+#include "atomic_file.h"
+#include "findings.h"
+
+static const char *str_at(const json_t *obj, const char *a, const char *b)
+{
+	const json_t *v = json_object_get(obj, a);
+	if (b)
+		v = json_object_get(v, b);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static void fact_row(struct strbuf *sb, const char *name, const json_t *value)
+{
+	char *text;
+
+	if (!value)
+		return;
+	text = json_is_string(value) ? NULL : json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+	strbuf_printf(sb, "| %s | %s |\n", name, text ? text : json_string_value(value));
+	free(text);
+}
+
+static void machine_section(struct strbuf *sb, const json_t *run)
+{
+	const json_t *kernel = json_object_get(run, "kernel"), *process = json_object_get(run, "process");
+	const json_t *uname = json_object_get(json_object_get(run, "host"), "uname");
+
+	strbuf_printf(sb, "## Machine and kernel\n\n| | |\n|---|---|\n");
+	fact_row(sb, "hostname", json_object_get(json_object_get(run, "host"), "hostname"));
+	fact_row(sb, "kernel release", json_object_get(uname, "release"));
+	fact_row(sb, "kernel version", json_object_get(uname, "version"));
+	fact_row(sb, "machine", json_object_get(uname, "machine"));
+	fact_row(sb, "kernel.randomize_va_space (before the run)", json_object_get(kernel, "randomize_va_space"));
+	fact_row(sb, "vm.mmap_rnd_bits", json_object_get(kernel, "mmap_rnd_bits"));
+	fact_row(sb, "vm.mmap_rnd_compat_bits", json_object_get(kernel, "mmap_rnd_compat_bits"));
+	fact_row(sb, "transparent_hugepage/enabled", json_object_get(kernel, "transparent_hugepage"));
+	fact_row(sb, "RLIMIT_STACK (bytes)", json_object_get(process, "rlimit_stack"));
+	fact_row(sb, "ran as root", json_object_get(process, "root"));
+	fact_row(sb, "container (best guess)", json_object_get(process, "container_kind"));
+	fact_row(sb, "libc", json_object_get(process, "libc"));
+	fact_row(sb, "libc version", json_object_get(process, "libc_version"));
+	strbuf_printf(sb, "\n");
+}
+
+static void run_section(struct strbuf *sb, const json_t *run)
+{
+	const json_t *series = json_object_get(run, "series"), *probe, *s;
+	double total = 0;
+	size_t i;
+
+	strbuf_printf(sb, "## How it was run\n\nStarted %s, ended %s, status **%s**, %lld probe(s) in flight at once.\n\n",
+		      str_at(run, "started", NULL) ? str_at(run, "started", NULL) : "?",
+		      str_at(run, "ended", NULL) ? str_at(run, "ended", NULL) : "?",
+		      str_at(run, "status", NULL) ? str_at(run, "status", NULL) : "?",
+		      json_integer_value(json_object_get(json_object_get(run, "run"), "jobs")));
+	json_array_foreach(json_object_get(run, "probes"), i, probe)
+		strbuf_printf(sb, "Probe `%s`: %s, ELF%lld %s, largest PT_LOAD alignment %lld, %lld bytes, SHA-256 `%s`.\n\n",
+			      str_at(probe, "variant", NULL), str_at(probe, "path", NULL),
+			      json_integer_value(json_object_get(probe, "elf_class")), str_at(probe, "elf_type", NULL),
+			      json_integer_value(json_object_get(probe, "pt_load_align")),
+			      json_integer_value(json_object_get(probe, "size")), str_at(probe, "sha256", NULL));
+	strbuf_printf(sb, "| variant | mode | how the mode was set | samples | execs | failures | seconds | samples/s |\n"
+			  "|---|---|---|---|---|---|---|---|\n");
+	json_array_foreach(series, i, s) {
+		long long execs = json_integer_value(json_object_get(s, "execs"));
+		long long samples = json_integer_value(json_object_get(s, "samples"));
+		double secs = json_number_value(json_object_get(s, "seconds"));
+		total += secs;
+		strbuf_printf(sb, "| %s | %lld | %s | %lld | %lld | %lld | %.1f | %.0f |\n", str_at(s, "variant", NULL),
+			      json_integer_value(json_object_get(s, "mode")), str_at(s, "method", NULL), samples,
+			      execs, execs - samples, secs, json_number_value(json_object_get(s, "samples_per_second")));
+	}
+	strbuf_printf(sb, "\nSampling took %.1f s in all.\n\n", total);
+}
+
+/* prefix and one decimal, or a p-value's two significant digits; a dash for null */
+static void num_cell(struct strbuf *sb, double v, const char *prefix, int p_value)
+{
+	if (!isfinite(v))
+		strbuf_printf(sb, "–");
+	else if (p_value)
+		strbuf_printf(sb, "%s%.2g", prefix, v);
+	else
+		strbuf_printf(sb, "%s%.1f", prefix, v);
+}
+
+static void series_table(struct strbuf *sb, const struct analysis *a, unsigned s)
+{
+	const struct sample_table *t = a->table;
+
+	strbuf_printf(sb, "| region | headline (bits) | kind | 95 %% CI | collision lower bound | range (upper bound) | "
+			  "per-bit sum (upper bound) | min-entropy (MCV) | alignment bit | distinct | chi² p |\n"
+			  "|---|---|---|---|---|---|---|---|---|---|---|\n");
+	for (unsigned r = 0; r < t->region_count; r++) {
+		const struct region_estimate *e = &a->series[s].region[r];
+		strbuf_printf(sb, "| %s | %.1f | %s | ", t->region[r], e->estimate_bits,
+			      e->kind == KIND_RANGE ? "range (upper bound)" : e->kind == KIND_COLLISION ? "collision estimate" : "constant");
+		if (e->kind == KIND_COLLISION)
+			strbuf_printf(sb, "%.1f – %.1f", e->collision_ci_low, e->collision_ci_high);
+		else
+			strbuf_printf(sb, "–");
+		strbuf_printf(sb, " | ");
+		num_cell(sb, e->kind == KIND_CONSTANT ? NAN : e->collision_lower_bound, "≥ ", 0);
+		strbuf_printf(sb, " | %.1f | %.1f | %.1f%s | ", e->range_bits, e->bit_entropy_sum, e->min_entropy_bits,
+			      e->saturated ? " (saturated)" : "");
+		if (e->alignment_bit < 0)
+			strbuf_printf(sb, "–");
+		else
+			strbuf_printf(sb, "%d", e->alignment_bit);
+		strbuf_printf(sb, " | %llu | ", (unsigned long long)e->distinct);
+		num_cell(sb, e->chi2_p, "", 1);
+		strbuf_printf(sb, " |\n");
+	}
+	strbuf_printf(sb, "\n");
+}
+
+static int has_plot(const struct plot_list *plots, const char *name)
+{
+	for (unsigned i = 0; plots && i < plots->count; i++)
+		if (strcmp(plots->name[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static void embed(struct strbuf *sb, const struct plot_list *plots, const char *name, const char *alt)
+{
+	if (has_plot(plots, name))
+		strbuf_printf(sb, "![%s](plots/%s.png)\n\n", alt, name);
+}
+
+static void results_section(struct strbuf *sb, const struct analysis *a, const struct plot_list *plots)
+{
+	char tag[128], name[160];
+
+	strbuf_printf(sb, "## Results\n\nHeadline: the Rényi-2 **collision estimate** where at least %d pairs of samples "
+			  "collided (with its exact 95 %% Poisson interval), otherwise the **range**, an upper bound; "
+			  "0 for a region that never moved. The per-bit sum is an upper bound too (carries count as "
+			  "entropy); min-entropy (NIST SP 800-90B most common value) is a lower bound that cannot "
+			  "exceed log2 N (\"saturated\").\n\n",
+		      ESTIMATE_MIN_PAIRS);
+	for (unsigned i = 0; plots && i < plots->count; i++)
+		if (strncmp(plots->name[i], "entropy", 7) == 0)
+			embed(sb, plots, plots->name[i], "bits per region and mode");
+	for (unsigned s = 0; s < a->series_count; s++) {
+		char label[200];
+		analysis_series_label(a, s, label, sizeof(label));
+		strbuf_printf(sb, "### %s (N = %zu)\n\n", label, a->series[s].series->rows);
+		series_table(sb, a, s);
+		analysis_series_tag(a, s, tag, sizeof(tag));
+		snprintf(name, sizeof(name), "bits-%s", tag);
+		embed(sb, plots, name, "P(bit = 1) per region and bit");
+		snprintf(name, sizeof(name), "layout-%s", tag);
+		embed(sb, plots, name, "observed span of each region");
+	}
+	for (unsigned i = 0; plots && i < plots->count; i++)
+		if (strncmp(plots->name[i], "hist-", 5) == 0) {
+			if (i == 0 || strncmp(plots->name[i - 1], "hist-", 5) != 0)
+				strbuf_printf(sb, "### Distributions of the most random regions\n\n");
+			embed(sb, plots, plots->name[i], "distribution against the uniform expectation");
+		}
+}
+
+static void reproduce_section(struct strbuf *sb, const json_t *run, const char *source)
+{
+	const json_t *argv = json_object_get(json_object_get(run, "run"), "command_line"), *arg;
+	size_t i;
+	int skip_next = 0;
+
+	strbuf_printf(sb, "## Reproduce\n\n");
+	if (json_array_size(argv)) {
+		strbuf_printf(sb, "The run, into a fresh folder under `results/`:\n\n```sh\nsudo scripts/run");
+		json_array_foreach(argv, i, arg) {
+			const char *s = json_string_value(arg);
+			if (i == 0 || skip_next || !s) {
+				skip_next = 0;
+				continue;
+			}
+			if (strcmp(s, "--out") == 0 || strcmp(s, "--resume") == 0) {
+				skip_next = 1;
+				continue;
+			}
+			if (strncmp(s, "--out=", 6) == 0)
+				continue;
+			strbuf_printf(sb, " '%s'", s);
+		}
+		strbuf_printf(sb, "\n```\n\n");
+	}
+	strbuf_printf(sb, "Every number here is recomputed from the samples by:\n\n```sh\nbuild/bin/aslr-analyze '%s'\n```\n",
+		      source);
+}
+
+void report_build(struct strbuf *sb, const struct analysis *a, const json_t *run,
+		  const struct plot_list *plots, const char *plots_note)
+{
+	const char *host = run ? str_at(json_object_get(run, "host"), "hostname", NULL) : NULL;
+	const char *release = run ? str_at(json_object_get(json_object_get(run, "host"), "uname"), "release", NULL) : NULL;
+
+	strbuf_printf(sb, "# ASLR entropy: %s, Linux %s\n\n", host ? host : "unknown host", release ? release : "(unknown)");
+	strbuf_printf(sb, "%u series (%zu samples in all) from `%s`, analyzed by aslr-entropy %s.\n\n", a->series_count,
+		      a->table->rows, a->table->source, ASLR_VERSION);
+	if (run && json_object_size(run)) {
+		machine_section(sb, run);
+		run_section(sb, run);
+	} else {
+		strbuf_printf(sb, "No run.json was found beside the samples: machine facts are unknown.\n\n");
+	}
+	if (plots_note)
+		strbuf_printf(sb, "> Plots: %s\n\n", plots_note);
+	results_section(sb, a, plots);
+	strbuf_printf(sb, "## Findings\n\n");
+	if (!findings_write(sb, a))
+		strbuf_printf(sb, "- Nothing stands out.\n");
+	strbuf_printf(sb, "\n");
+	reproduce_section(sb, run, a->table->source);
+}
+
+int report_write(const struct analysis *a, const json_t *run, const struct plot_list *plots,
+		 const char *plots_note, const char *dir, struct aslr_error *err)
+{
+	struct strbuf sb = { 0 };
+	char path[PATH_MAX];
+	int rc;
+
+	report_build(&sb, a, run, plots, plots_note);
+	if (sb.failed) {
+		strbuf_free(&sb);
+		return aslr_error_set(err, -ENOMEM, "out of memory");
+	}
+	snprintf(path, sizeof(path), "%s/report.md", dir);
+	rc = aslr_write_file_atomic(path, sb.text, sb.len, err);
+	strbuf_free(&sb);
+	return rc;
+}

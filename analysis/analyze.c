@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conditional.h"
 #include "plots.h"
 #include "report.h"
 #include "samples.h"
@@ -110,12 +111,15 @@ int analyze_run(struct analyze_request *req, struct aslr_error *err)
 	rc = analysis_compute(&analysis, &table, err);
 	if (rc < 0)
 		goto out_table;
+	if (!req->no_leaks && (rc = conditional_compute(&analysis, err)) < 0)
+		goto out_analysis;
 	req->warning[0] = req->report[0] = '\0';
 	rc = summary_write(&analysis, run, in.out_dir, err);
 	if (rc == 0)
 		rc = write_pictures_and_report(req, &analysis, run, in.out_dir, err);
 	if (rc == 0 && req->table_out)
 		table_print(req->table_out, &analysis);
+out_analysis:
 	analysis_free(&analysis);
 out_table:
 	samples_free(&table);

@@ -13,6 +13,7 @@ struct analyze_request {
 	const char *out_dir; /* NULL: the run folder, or the CSV's folder */
 	FILE *table_out;     /* NULL: no table */
 	int no_plots;        /* skip gnuplot */
+	int no_leaks;        /* skip the conditional (leak) matrix */
 	/* results */
 	char warning[1200];   /* non-fatal: why there are no plots; "" when all went well */
 	char report[4200];   /* path of report.md */

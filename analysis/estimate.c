@@ -154,24 +154,82 @@ static void headline(struct region_estimate *e)
 	}
 }
 
-int estimate_values(const uint64_t *values, size_t n, uint64_t *scratch, struct region_estimate *out)
+/* Every estimator, on n sorted values whose byte histograms are hist. */
+static int estimate_sorted(const uint64_t *sorted, size_t n, const struct radix_histograms *hist,
+			   struct region_estimate *out)
 {
-	struct radix_histograms *hist = malloc(sizeof(*hist));
-	uint64_t *sorted = scratch;
 	int rc;
 
-	if (!hist)
-		return -ENOMEM;
 	memset(out, 0, sizeof(*out));
 	out->samples = n;
-	memcpy(sorted, values, n * sizeof(*sorted));
-	radix_sort_u64(sorted, scratch + n, n, hist);
 	varying_bits(out, sorted, n);
 	per_bit(out, hist, n);
 	range_bits(out);
 	run_statistics(out, sorted, n);
 	rc = chi_square(out, sorted, n);
 	headline(out);
+	return rc;
+}
+
+int estimate_values(const uint64_t *values, size_t n, uint64_t *scratch, struct region_estimate *out)
+{
+	struct radix_histograms *hist = malloc(sizeof(*hist));
+	int rc;
+
+	if (!hist)
+		return -ENOMEM;
+	memcpy(scratch, values, n * sizeof(*scratch));
+	radix_sort_u64(scratch, scratch + n, n, hist);
+	rc = estimate_sorted(scratch, n, hist, out);
+	free(hist);
+	return rc;
+}
+
+static void reverse(uint64_t *v, size_t lo, size_t hi) /* [lo, hi) */
+{
+	while (lo + 1 < hi) {
+		uint64_t t = v[lo];
+		v[lo++] = v[--hi];
+		v[hi] = t;
+	}
+}
+
+/* Rotate sorted values so the one after the largest circular gap comes first, and
+ * subtract it: the result is sorted again and starts at 0. */
+static void unwrap_circle(uint64_t *v, size_t n)
+{
+	uint64_t widest = v[0] - v[n - 1]; /* the gap across the wrap, mod 2^64 */
+	size_t start = 0;
+
+	for (size_t i = 1; i < n; i++)
+		if (v[i] - v[i - 1] > widest) {
+			widest = v[i] - v[i - 1];
+			start = i;
+		}
+	if (start) {
+		reverse(v, 0, start);
+		reverse(v, start, n);
+		reverse(v, 0, n);
+	}
+	for (size_t i = 1; i < n; i++)
+		v[i] -= v[0];
+	v[0] = 0;
+}
+
+int estimate_difference(const uint64_t *a, const uint64_t *b, size_t n, uint64_t *scratch,
+			struct region_estimate *out)
+{
+	struct radix_histograms *hist = malloc(sizeof(*hist));
+	int rc;
+
+	if (!hist)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		scratch[i] = a[i] - b[i];
+	radix_sort_u64(scratch, scratch + n, n, NULL);
+	unwrap_circle(scratch, n);
+	radix_count(scratch, n, hist);
+	rc = estimate_sorted(scratch, n, hist, out);
 	free(hist);
 	return rc;
 }

@@ -50,6 +50,13 @@ struct region_estimate {
  * 0, or -ENOMEM for the chi-square bins. */
 int estimate_values(const uint64_t *values, size_t n, uint64_t *scratch, struct region_estimate *out);
 
+/* The same for the differences a[i] - b[i] (mod 2^64), read on the circle: the values
+ * are first shifted so that the largest gap between them sits at the wrap, so a
+ * difference that straddles zero is not mistaken for a 64-bit range. Collision
+ * statistics do not depend on the shift; the estimate of A - B equals that of B - A. */
+int estimate_difference(const uint64_t *a, const uint64_t *b, size_t n, uint64_t *scratch,
+			struct region_estimate *out);
+
 /* "constant", "range" or "collision". */
 const char *estimate_kind_name(enum estimate_kind kind);
 

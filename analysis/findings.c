@@ -1,19 +1,9 @@
 #include "findings.h"
 
+#include "conditional.h"
+
 #include <math.h>
 #include <string.h>
-
-void findings_clusters(const struct analysis *a, unsigned s, int *cluster)
-{
-	const struct region_estimate *e = a->series[s].region;
-
-	for (unsigned r = 0; r < a->table->region_count; r++) {
-		cluster[r] = e[r].kind == KIND_CONSTANT ? -1 : (int)r;
-		for (unsigned q = 0; q < r && cluster[r] == (int)r; q++)
-			if (cluster[q] == (int)q && analysis_offset_constant(a, s, r, q))
-				cluster[r] = (int)q;
-	}
-}
 
 static int region_index(const struct analysis *a, const char *name)
 {
@@ -62,7 +52,7 @@ static unsigned blocks(struct strbuf *out, const struct analysis *a, unsigned s)
 	int cluster[SAMPLES_MAX_COLUMNS];
 	unsigned n = a->table->region_count, said = 0;
 
-	findings_clusters(a, s, cluster);
+	conditional_clusters(a, s, cluster);
 	for (unsigned head = 0; head < n; head++) {
 		unsigned size = 0;
 		for (unsigned r = 0; r < n; r++)
@@ -98,6 +88,10 @@ static unsigned heap_and_executable(struct strbuf *out, const struct analysis *a
 			continue;
 		if (analysis_offset_constant(a, s, (unsigned)heap, (unsigned)text))
 			strbuf_printf(&with, "%s%d", n_with++ ? ", " : "", a->series[s].series->mode);
+		else if (a->series[s].pair)
+			strbuf_printf(&apart, "%s%d (%.1f bits of the heap left once the executable leaks)",
+				      n_apart++ ? ", " : "", a->series[s].series->mode,
+				      conditional_bits(a, s, (unsigned)heap, (unsigned)text, NULL));
 		else
 			strbuf_printf(&apart, "%s%d", n_apart++ ? ", " : "", a->series[s].series->mode);
 	}

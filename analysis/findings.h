@@ -11,8 +11,4 @@
 /* Append the findings as Markdown list items ("- ...\n"); returns how many. */
 unsigned findings_write(struct strbuf *out, const struct analysis *a);
 
-/* Clusters of series s: regions (not constant) whose pairwise offsets never change.
- * cluster[r] is the smallest region index of r's cluster, or -1 for constant regions. */
-void findings_clusters(const struct analysis *a, unsigned s, int *cluster);
-
 #endif

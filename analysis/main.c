@@ -7,13 +7,14 @@
 #include "analyze.h"
 
 static const char usage[] =
-	"Usage: aslr-analyze DIR|FILE.csv [--out DIR] [--no-plots] [--quiet]\n"
+	"Usage: aslr-analyze DIR|FILE.csv [--out DIR] [--no-plots] [--no-leaks] [--quiet]\n"
 	"Compute per-region entropy from a run folder (samples.csv, run.json) or any CSV\n"
 	"with a 'mode' column; write summary.json, summary.csv, plots/ (gnuplot) and\n"
 	"report.md; print the table.\n"
 	"\n"
 	"  --out DIR   where to write the summaries (default: beside the samples)\n"
 	"  --no-plots  do not draw plots (report.md is still written)\n"
+	"  --no-leaks  skip the leak matrix (what one leaked address gives away)\n"
 	"  --quiet     no table on stdout\n"
 	"  --help      this text\n"
 	"  --version   the version\n"
@@ -33,7 +34,7 @@ int main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "out", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
-		{ "no-plots", no_argument, NULL, 'n' },
+		{ "no-plots", no_argument, NULL, 'n' }, { "no-leaks", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },      { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -52,6 +53,9 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			req.no_plots = 1;
+			break;
+		case 'l':
+			req.no_leaks = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);

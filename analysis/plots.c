@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "conditional.h"
 #include "gnuplot.h"
 
 enum { WIDTH = 1200, HEIGHT = 700, HIST_BINS = 64 };
@@ -154,8 +155,12 @@ static void layout_plot(struct gnuplot_job *job, const struct analysis *a, unsig
 	for (unsigned slot = 0; slot < t->region_count; slot++) {
 		const struct region_estimate *x = &e[order[slot]];
 		double span = log2((double)(x->max - x->min) + 1);
-		strbuf_printf(&job->script, "%u %.3f \"%s  0x%llx - 0x%llx\"\n", slot, span,
-			      t->region[order[slot]], (unsigned long long)x->min, (unsigned long long)x->max);
+		if (x->min == x->max)
+			strbuf_printf(&job->script, "%u 0 \"%s  0x%llx (never moved)\"\n", slot,
+				      t->region[order[slot]], (unsigned long long)x->min);
+		else
+			strbuf_printf(&job->script, "%u %.3f \"%s  0x%llx - 0x%llx\"\n", slot, span,
+				      t->region[order[slot]], (unsigned long long)x->min, (unsigned long long)x->max);
 	}
 	strbuf_printf(&job->script, "EOD\n");
 	strbuf_printf(&body, "set title \"%s mode %d: where each region was seen (N = %zu), "
@@ -201,6 +206,49 @@ static void hist_plot(struct gnuplot_job *job, const struct analysis *a, unsigne
 	strbuf_printf(&body, "plot $H%u_%u using 1:2 with boxes fs solid 0.6 lc rgb '#4477aa' title 'observed', "
 			     "$H%u_%u using 1:3 with steps lw 2 lc rgb '#ee6677' title 'uniform expectation'",
 		      s, r, s, r);
+	gnuplot_render(job, dir, name, WIDTH, HEIGHT, body.text);
+	strbuf_free(&body);
+}
+
+static int series_all_constant(const struct analysis *a, unsigned s)
+{
+	for (unsigned r = 0; r < a->table->region_count; r++)
+		if (a->series[s].region[r].kind != KIND_CONSTANT)
+			return 0;
+	return 1;
+}
+
+/* Heat map A x B of the bits of A left once B leaked, the numbers written in the cells. */
+static void leak_plot(struct gnuplot_job *job, const struct analysis *a, unsigned s, const char *dir,
+		      const char *name)
+{
+	const struct sample_table *t = a->table;
+	struct strbuf body = { 0 };
+	double top = 1;
+
+	strbuf_printf(&job->script, "$K%u << EOD\n", s);
+	for (unsigned r_a = 0; r_a < t->region_count; r_a++) {
+		for (unsigned r_b = 0; r_b < t->region_count; r_b++) {
+			double bits = conditional_bits(a, s, r_a, r_b, NULL);
+			top = fmax(top, bits);
+			strbuf_printf(&job->script, "%s%.2f", r_b ? " " : "", bits);
+		}
+		strbuf_printf(&job->script, "\n");
+	}
+	strbuf_printf(&job->script, "EOD\n");
+	strbuf_printf(&body, "set title \"%s mode %d: bits of A (row) left to guess once B (column) has leaked\\n"
+			     "min(headline of A - B, headline of A); N = %zu\"\n",
+		      a->series[s].series->variant, a->series[s].series->mode, a->series[s].series->rows);
+	strbuf_printf(&body, "set xrange [-0.5:%u.5]\nset yrange [%u.5:-0.5]\nset cbrange [0:%.0f]\n"
+			     "set xlabel 'B: the leaked region'\nset ylabel 'A: the region to guess'\n"
+			     "set cblabel 'bits left'\nunset key\n"
+			     "set palette defined (0 '#b2182b', 0.5 '#fddbc7', 1 '#f7f7f7')\n",
+		      t->region_count - 1, t->region_count - 1, ceil(top));
+	region_tics(&body, t, "xtics rotate by -30");
+	region_tics(&body, t, "ytics");
+	strbuf_printf(&body, "plot $K%u matrix with image, $K%u matrix using 1:2:(sprintf('%%.0f', $3)) "
+			     "with labels font ',10'",
+		      s, s);
 	gnuplot_render(job, dir, name, WIDTH, HEIGHT, body.text);
 	strbuf_free(&body);
 }
@@ -254,6 +302,11 @@ static void plan_plots(struct gnuplot_job *job, const struct analysis *a, const 
 		snprintf(name, sizeof(name), "layout-%s", tag);
 		layout_plot(job, a, s, dir, name);
 		add_name(list, name);
+		if (a->series[s].pair && !series_all_constant(a, s)) {
+			snprintf(name, sizeof(name), "leak-%s", tag);
+			leak_plot(job, a, s, dir, name);
+			add_name(list, name);
+		}
 	}
 	n_hist = plots_hist_regions(a, group_end - 1, hist);
 	for (unsigned i = 0; i < n_hist; i++) {

@@ -2,6 +2,7 @@
  *   entropy[-<group>]   grouped bars region x mode: headline, CI, upper-bound markers
  *   bits-<tag>          heat map of P(bit = 1), regions x bits 0..47
  *   layout-<tag>        each region's observed span, ordered as in the address space
+ *   leak-<tag>          bits of A left once B leaked, A x B (when the pairs were computed)
  *   hist-<region>       (address - min) / granule against the uniform expectation,
  *                       for the most random regions of the first group's last mode
  * Plots are optional: without gnuplot, -ENOENT and nothing is drawn. */

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void count_bytes(const uint64_t *data, size_t n, struct radix_histograms *h)
+void radix_count(const uint64_t *data, size_t n, struct radix_histograms *h)
 {
 	memset(h, 0, sizeof(*h));
 	for (size_t i = 0; i < n; i++) {
@@ -40,7 +40,7 @@ void radix_sort_u64(uint64_t *data, uint64_t *tmp, size_t n, struct radix_histog
 	struct radix_histograms *h = hist ? hist : &local;
 	uint64_t *from = data, *to = tmp;
 
-	count_bytes(data, n, h);
+	radix_count(data, n, h);
 	for (int b = 0; b < 8; b++) {
 		uint64_t *swap;
 		if (byte_constant(h, b, n))

@@ -14,6 +14,9 @@ struct radix_histograms {
 	size_t count[8][256]; /* count[b][v]: values whose byte b (0 = lowest) is v */
 };
 
+/* The eight byte histograms of n values, in one pass. */
+void radix_count(const uint64_t *data, size_t n, struct radix_histograms *hist);
+
 /* Sort n values of data in place; tmp has room for n values. hist may be NULL. */
 void radix_sort_u64(uint64_t *data, uint64_t *tmp, size_t n, struct radix_histograms *hist);
 

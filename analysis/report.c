@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "atomic_file.h"
+#include "conditional.h"
 #include "findings.h"
 
 static const char *str_at(const json_t *obj, const char *a, const char *b)
@@ -168,6 +169,72 @@ static void results_section(struct strbuf *sb, const struct analysis *a, const s
 		}
 }
 
+static void cluster_list(struct strbuf *sb, const struct analysis *a, unsigned s)
+{
+	int cluster[SAMPLES_MAX_COLUMNS];
+	unsigned n = a->table->region_count, blocks = 0;
+
+	conditional_clusters(a, s, cluster);
+	strbuf_printf(sb, "Blocks that move as one (their offsets never changed, so one leak reveals all):");
+	for (unsigned head = 0; head < n; head++) {
+		unsigned size = 0;
+		for (unsigned r = 0; r < n; r++)
+			size += cluster[r] == (int)head;
+		if (size < 2)
+			continue;
+		strbuf_printf(sb, "%s", blocks++ ? ";" : "");
+		for (unsigned r = 0, k = 0; r < n; r++)
+			if (cluster[r] == (int)head)
+				strbuf_printf(sb, "%s %s", k++ ? "," : "", a->table->region[r]);
+	}
+	strbuf_printf(sb, "%s.\n\n", blocks ? "" : " none");
+}
+
+static void leak_table(struct strbuf *sb, const struct analysis *a, unsigned s)
+{
+	const struct sample_table *t = a->table;
+
+	strbuf_printf(sb, "| region A | bits of A | best leak B | bits of A left | guesses for 50 %% before | after |\n"
+			  "|---|---|---|---|---|---|\n");
+	for (unsigned r = 0; r < t->region_count; r++) {
+		double before = a->series[s].region[r].estimate_bits, left;
+		int best = conditional_best_leak(a, s, r, &left);
+		if (best < 0)
+			continue;
+		strbuf_printf(sb, "| %s | %.1f | %s | %.1f | %.3g | %.3g |\n", t->region[r], before, t->region[best],
+			      left, conditional_guesses(before), conditional_guesses(left));
+	}
+	strbuf_printf(sb, "\n");
+}
+
+static void leaks_section(struct strbuf *sb, const struct analysis *a, const struct plot_list *plots)
+{
+	char tag[128], name[160], label[200];
+
+	if (!a->series_count || !a->series[0].pair)
+		return;
+	strbuf_printf(sb, "## Leaks: what one leaked address gives away\n\n"
+			  "Every region comes from the same exec, so the samples show what is left of A once B is "
+			  "known: the estimators applied to D = A − B (mod 2^64), capped by A's own headline, "
+			  "since H(A|B) ≤ min(H(A), H(A − B)). Guesses for a 50 %% chance: 2^(H−1).\n\n");
+	for (unsigned s = 0; s < a->series_count; s++) {
+		int moving = 0;
+		for (unsigned r = 0; r < a->table->region_count; r++)
+			moving |= a->series[s].region[r].kind != KIND_CONSTANT;
+		analysis_series_label(a, s, label, sizeof(label));
+		strbuf_printf(sb, "### %s\n\n", label);
+		if (!moving) {
+			strbuf_printf(sb, "Nothing moves: nothing is left to leak.\n\n");
+			continue;
+		}
+		cluster_list(sb, a, s);
+		leak_table(sb, a, s);
+		analysis_series_tag(a, s, tag, sizeof(tag));
+		snprintf(name, sizeof(name), "leak-%s", tag);
+		embed(sb, plots, name, "bits of A left once B leaked");
+	}
+}
+
 static void reproduce_section(struct strbuf *sb, const json_t *run, const char *source)
 {
 	const json_t *argv = json_object_get(json_object_get(run, "run"), "command_line"), *arg;
@@ -215,6 +282,7 @@ void report_build(struct strbuf *sb, const struct analysis *a, const json_t *run
 	if (plots_note)
 		strbuf_printf(sb, "> Plots: %s\n\n", plots_note);
 	results_section(sb, a, plots);
+	leaks_section(sb, a, plots);
 	strbuf_printf(sb, "## Findings\n\n");
 	if (!findings_write(sb, a))
 		strbuf_printf(sb, "- Nothing stands out.\n");

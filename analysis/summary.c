@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "atomic_file.h"
+#include "conditional.h"
 
 int analysis_compute(struct analysis *a, const struct sample_table *t, struct aslr_error *err)
 {
@@ -102,8 +103,10 @@ int analysis_offset_constant(const struct analysis *a, unsigned s, unsigned r, u
 
 void analysis_free(struct analysis *a)
 {
-	for (unsigned s = 0; s < a->series_count; s++)
+	for (unsigned s = 0; s < a->series_count; s++) {
 		free(a->series[s].region);
+		free(a->series[s].pair);
+	}
 	free(a->series);
 	a->series = NULL;
 	a->series_count = 0;
@@ -158,8 +161,10 @@ json_t *summary_region_json(const struct region_estimate *e)
 			 hex_string(e->max), "chi2_bins", (int)e->chi2_bins);
 }
 
-static json_t *series_json(const struct sample_table *t, const struct series_summary *s)
+static json_t *series_json(const struct analysis *a, unsigned index)
 {
+	const struct sample_table *t = a->table;
+	const struct series_summary *s = &a->series[index];
 	json_t *regions = json_object();
 	json_t *obj = json_pack("{s:s, s:i}", "variant", s->series->variant, "mode", s->series->mode);
 
@@ -171,6 +176,11 @@ static json_t *series_json(const struct sample_table *t, const struct series_sum
 	for (unsigned r = 0; r < t->region_count; r++)
 		json_object_set_new(regions, t->region[r], summary_region_json(&s->region[r]));
 	json_object_set_new(obj, "regions", regions);
+	json_object_set_new(obj, "clusters", conditional_clusters_json(a, index));
+	if (s->pair) {
+		json_object_set_new(obj, "conditional", conditional_json(a, index));
+		json_object_set_new(obj, "leaks", conditional_leaks_json(a, index));
+	}
 	return obj;
 }
 
@@ -179,7 +189,7 @@ json_t *summary_to_json(const struct analysis *a, const json_t *run)
 	json_t *series = json_array();
 
 	for (unsigned s = 0; s < a->series_count; s++)
-		json_array_append_new(series, series_json(a->table, &a->series[s]));
+		json_array_append_new(series, series_json(a, s));
 	return json_pack("{s:s, s:o, s:o}", "schema", SUMMARY_SCHEMA, "run",
 			 run ? json_deep_copy(run) : json_object(), "series", series);
 }

@@ -14,6 +14,7 @@
 struct series_summary {
 	const struct sample_series *series;
 	struct region_estimate *region; /* table->region_count of them */
+	struct region_estimate *pair;   /* A - B for every unordered pair (conditional.h); NULL if not computed */
 };
 
 struct analysis {

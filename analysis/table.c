@@ -1,5 +1,7 @@
 #include "table.h"
 
+#include "conditional.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -119,6 +121,53 @@ static int needed_note(const struct region_estimate *e, char *buf, size_t size)
 	return 1;
 }
 
+/* One line per series: its blocks, then the best leak of every region outside them. */
+static void print_leaks(FILE *out, const struct analysis *a)
+{
+	const struct sample_table *t = a->table;
+	int header = 0;
+
+	for (unsigned s = 0; s < a->series_count && a->series[s].pair; s++) {
+		int cluster[SAMPLES_MAX_COLUMNS], col, shown = 0;
+		conditional_clusters(a, s, cluster);
+		for (unsigned r = 0; r < t->region_count; r++)
+			shown |= cluster[r] >= 0;
+		if (!shown)
+			continue;
+		if (!header++)
+			fprintf(out, "\nleaks: {blocks that move as one}, then A|B = bits of A left once B leaked "
+				     "(best leak):\n");
+		col = fprintf(out, "  %s mode %d:", a->series[s].series->variant, a->series[s].series->mode);
+		for (unsigned head = 0; head < t->region_count; head++) {
+			char block[400];
+			int len = 0, size = 0;
+			for (unsigned r = 0; r < t->region_count; r++)
+				if (cluster[r] == (int)head && len < 300) {
+					len += snprintf(block + len, sizeof(block) - (size_t)len, "%s%s", size ? " " : "{",
+							t->region[r]);
+					size++;
+				}
+			if (size < 2)
+				continue;
+			if (col + len + 2 > 99)
+				col = fprintf(out, "\n   ");
+			col += fprintf(out, " %s}", block);
+		}
+		for (unsigned r = 0; r < t->region_count; r++) {
+			char item[200];
+			double left;
+			int best = conditional_best_leak(a, s, r, &left), len;
+			if (best < 0 || left <= 0)
+				continue;
+			len = snprintf(item, sizeof(item), " %s|%s %.1f", t->region[r], t->region[best], left);
+			if (col + len > 99)
+				col = fprintf(out, "\n   ");
+			col += fprintf(out, "%s", item);
+		}
+		fputc('\n', out);
+	}
+}
+
 void table_print(FILE *out, const struct analysis *a)
 {
 	unsigned first = 0;
@@ -139,4 +188,5 @@ void table_print(FILE *out, const struct analysis *a)
 		    "where the headline is only a range bound, a collision estimate needs about\n"
 		    "sqrt(2 k 2^H) samples per series for k = 10 / k = 100 colliding pairs:",
 		    needed_note);
+	print_leaks(out, a);
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "conditional.h"
 #include "findings.h"
 #include "plots.h"
 #include "report.h"
@@ -107,14 +108,14 @@ static void test_clusters(void **state)
 	struct fixture *f = *state;
 	int cluster[SAMPLES_MAX_COLUMNS];
 
-	findings_clusters(&f->analysis, 1, cluster); /* mode 1: text=heap, lib=ld, huge, stack */
+	conditional_clusters(&f->analysis, 1, cluster); /* mode 1: text=heap, lib=ld, huge, stack */
 	assert_int_equal(cluster[0], 0);
 	assert_int_equal(cluster[1], 0);
 	assert_int_equal(cluster[2], 2);
 	assert_int_equal(cluster[3], 2);
 	assert_int_equal(cluster[4], 4);
 	assert_int_equal(cluster[5], 5);
-	findings_clusters(&f->analysis, 0, cluster); /* mode 0: all constant */
+	conditional_clusters(&f->analysis, 0, cluster); /* mode 0: all constant */
 	for (int r = 0; r < 6; r++)
 		assert_int_equal(cluster[r], -1);
 }

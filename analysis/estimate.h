@@ -44,6 +44,7 @@ struct region_estimate {
 	unsigned chi2_bins;
 	double estimate_bits;    /* the headline */
 	enum estimate_kind kind;
+	int absent;              /* every value 0: this probe does not report the region */
 };
 
 /* Estimate n values (n >= 1). scratch has room for 2n values; values is not changed.

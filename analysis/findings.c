@@ -27,20 +27,24 @@ static unsigned fixed_regions(struct strbuf *out, const struct analysis *a, unsi
 	const struct region_estimate *e = a->series[s].region;
 	unsigned fixed = 0, n = a->table->region_count;
 
-	for (unsigned r = 0; r < n; r++)
-		fixed += e[r].kind == KIND_CONSTANT;
+	unsigned present = 0;
+
+	for (unsigned r = 0; r < n; r++) {
+		fixed += e[r].kind == KIND_CONSTANT && !e[r].absent;
+		present += !e[r].absent;
+	}
 	if (fixed == 0)
 		return 0;
 	strbuf_printf(out, "- In ");
 	series_label(out, a, s);
-	if (fixed == n) {
-		strbuf_printf(out, " no region moves: all %u addresses were the same in all %zu execs.\n", n,
+	if (fixed == present) {
+		strbuf_printf(out, " no region moves: all %u addresses were the same in all %zu execs.\n", present,
 			      a->series[s].series->rows);
 		return 1;
 	}
 	strbuf_printf(out, ", %s never moved:", fixed == 1 ? "this region" : "these regions");
 	for (unsigned r = 0, k = 0; r < n; r++)
-		if (e[r].kind == KIND_CONSTANT)
+		if (e[r].kind == KIND_CONSTANT && !e[r].absent)
 			strbuf_printf(out, "%s %s", k++ ? "," : "", a->table->region[r]);
 	strbuf_printf(out, " (0 bits).\n");
 	return 1;
@@ -183,9 +187,95 @@ static unsigned extremes(struct strbuf *out, const struct analysis *a, unsigned 
 	return 1;
 }
 
+/* Per region, in the highest mode: where variants differ by a bit or more, their headlines. */
+static unsigned variant_differences(struct strbuf *out, const struct analysis *a)
+{
+	const char *variants[64];
+	unsigned nv = analysis_variants(a, variants, 64), said = 0;
+	int mode = -1;
+
+	for (unsigned s = 0; s < a->series_count; s++)
+		mode = a->series[s].series->mode > mode ? a->series[s].series->mode : mode;
+	if (nv < 2)
+		return 0;
+	for (unsigned r = 0; r < a->table->region_count; r++) {
+		double lo = INFINITY, hi = -INFINITY, bits[64];
+		int idx[64];
+		for (unsigned v = 0; v < nv; v++) {
+			const struct sample_series *first = a->series[0].series;
+			idx[v] = analysis_find_series(a, variants[v], mode, first->rnd_bits, first->rnd_compat_bits);
+			if (idx[v] < 0 || a->series[idx[v]].region[r].absent)
+				continue;
+			bits[v] = a->series[idx[v]].region[r].estimate_bits;
+			lo = fmin(lo, bits[v]);
+			hi = fmax(hi, bits[v]);
+		}
+		if (!(hi - lo >= 1))
+			continue;
+		strbuf_printf(out, "- In mode %d, %s differs between the probe variants:", mode, a->table->region[r]);
+		for (unsigned v = 0, k = 0; v < nv; v++)
+			if (idx[v] >= 0 && !a->series[idx[v]].region[r].absent)
+				strbuf_printf(out, "%s %s %.1f", k++ ? "," : "", variants[v], bits[v]);
+		strbuf_printf(out, " bits.\n");
+		said++;
+	}
+	return said;
+}
+
+static int knob_of(const struct sample_series *x, int knob)
+{
+	return knob ? x->rnd_compat_bits : x->rnd_bits;
+}
+
+/* The series of the first variant, with the other knob as in the first series, at mode
+ * `mode`, whose knob value is the lowest (want_high 0) or highest (1); -1 if none. */
+static int knob_extreme(const struct analysis *a, int knob, int mode, int want_high)
+{
+	const struct sample_series *first = a->series[0].series;
+	int best = -1;
+
+	for (unsigned s = 0; s < a->series_count; s++) {
+		const struct sample_series *x = a->series[s].series;
+		if (x->mode != mode || knob_of(x, knob) < 0 || strcmp(x->variant, first->variant) != 0 ||
+		    knob_of(x, !knob) != knob_of(first, !knob))
+			continue;
+		if (best < 0 || (want_high ? knob_of(x, knob) > knob_of(a->series[best].series, knob)
+					   : knob_of(x, knob) < knob_of(a->series[best].series, knob)))
+			best = (int)s;
+	}
+	return best;
+}
+
+/* How each swept knob moves the headline of each region (first variant, highest mode). */
+static unsigned knob_effects(struct strbuf *out, const struct analysis *a)
+{
+	static const char *const knob_name[2] = { "vm.mmap_rnd_bits", "vm.mmap_rnd_compat_bits" };
+	unsigned said = 0;
+	int mode = -1;
+
+	for (unsigned s = 0; s < a->series_count; s++)
+		mode = a->series[s].series->mode > mode ? a->series[s].series->mode : mode;
+	for (int knob = 0; knob < 2; knob++) {
+		int lo_s = knob_extreme(a, knob, mode, 0), hi_s = knob_extreme(a, knob, mode, 1);
+		if (lo_s < 0 || lo_s == hi_s)
+			continue;
+		for (unsigned r = 0; r < a->table->region_count; r++) {
+			const struct region_estimate *lo = &a->series[lo_s].region[r], *hi = &a->series[hi_s].region[r];
+			if (lo->absent || fabs(hi->estimate_bits - lo->estimate_bits) < 1)
+				continue;
+			strbuf_printf(out, "- Raising %s from %d to %d takes %s from %.1f to %.1f bits (%s mode %d).\n",
+				      knob_name[knob], knob_of(a->series[lo_s].series, knob),
+				      knob_of(a->series[hi_s].series, knob), a->table->region[r], lo->estimate_bits,
+				      hi->estimate_bits, a->series[lo_s].series->variant, mode);
+			said++;
+		}
+	}
+	return said;
+}
+
 unsigned findings_write(struct strbuf *out, const struct analysis *a)
 {
-	unsigned said = 0;
+	unsigned said = variant_differences(out, a) + knob_effects(out, a);
 
 	for (unsigned first = 0; first < a->series_count; first = analysis_group_end(a, first)) {
 		unsigned last = analysis_group_end(a, first);

@@ -253,6 +253,52 @@ static void leak_plot(struct gnuplot_job *job, const struct analysis *a, unsigne
 	strbuf_free(&body);
 }
 
+/* Headline against the knob's value, one line per region that moves: the first variant,
+ * highest mode, the other knob as in the first series. */
+static int knob_plot(struct gnuplot_job *job, const struct analysis *a, int knob, const char *dir,
+		     const char *name)
+{
+	const struct sample_series *first = a->series[0].series;
+	const char *knob_name = knob ? "mmap_rnd_compat_bits" : "mmap_rnd_bits";
+	struct strbuf body = { 0 };
+	int mode = -1, plotted = 0;
+
+	for (unsigned s = 0; s < a->series_count; s++)
+		mode = a->series[s].series->mode > mode ? a->series[s].series->mode : mode;
+	for (unsigned r = 0; r < a->table->region_count; r++) {
+		int points = 0;
+		for (unsigned s = 0; s < a->series_count; s++) {
+			const struct sample_series *x = a->series[s].series;
+			int v = knob ? x->rnd_compat_bits : x->rnd_bits, other = knob ? x->rnd_bits : x->rnd_compat_bits;
+			const struct region_estimate *e = &a->series[s].region[r];
+			if (v < 0 || x->mode != mode || strcmp(x->variant, first->variant) != 0 ||
+			    other != (knob ? first->rnd_bits : first->rnd_compat_bits) || e->absent ||
+			    e->kind == KIND_CONSTANT)
+				continue;
+			if (!points++)
+				strbuf_printf(&job->script, "$N%d_%u << EOD\n", knob, r);
+			strbuf_printf(&job->script, "%d %.4f\n", v, e->estimate_bits);
+		}
+		if (points) {
+			strbuf_printf(&job->script, "EOD\n");
+			strbuf_printf(&body, "%s$N%d_%u using 1:2 with linespoints lw 2 title '%s'", plotted++ ? ", " : "plot ",
+				      knob, r, a->table->region[r]);
+		}
+	}
+	if (!plotted) {
+		strbuf_free(&body);
+		return 0;
+	}
+	struct strbuf head = { 0 };
+	strbuf_printf(&head, "set title \"%s mode %d: headline bits against vm.%s\"\nset xlabel 'vm.%s'\n"
+			     "set ylabel 'bits'\nset key outside right\nset grid\nset xtics 1\n%s",
+		      first->variant, mode, knob_name, knob_name, body.text);
+	gnuplot_render(job, dir, name, WIDTH, HEIGHT, head.text);
+	strbuf_free(&head);
+	strbuf_free(&body);
+	return 1;
+}
+
 unsigned plots_hist_regions(const struct analysis *a, unsigned s, unsigned *regions)
 {
 	const struct region_estimate *e = a->series[s].region;
@@ -308,6 +354,12 @@ static void plan_plots(struct gnuplot_job *job, const struct analysis *a, const 
 			add_name(list, name);
 		}
 	}
+	for (int knob = 0; knob < 2; knob++)
+		if (knob ? a->table->has_rnd_compat_bits : a->table->has_rnd_bits) {
+			snprintf(name, sizeof(name), "knob-%s", knob ? "mmap_rnd_compat_bits" : "mmap_rnd_bits");
+			if (knob_plot(job, a, knob, dir, name))
+				add_name(list, name);
+		}
 	n_hist = plots_hist_regions(a, group_end - 1, hist);
 	for (unsigned i = 0; i < n_hist; i++) {
 		snprintf(name, sizeof(name), "hist-%s", a->table->region[hist[i]]);

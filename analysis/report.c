@@ -102,6 +102,10 @@ static void series_table(struct strbuf *sb, const struct analysis *a, unsigned s
 			  "|---|---|---|---|---|---|---|---|---|---|---|\n");
 	for (unsigned r = 0; r < t->region_count; r++) {
 		const struct region_estimate *e = &a->series[s].region[r];
+		if (e->absent) {
+			strbuf_printf(sb, "| %s | – | not reported by this probe | | | | | | | | |\n", t->region[r]);
+			continue;
+		}
 		strbuf_printf(sb, "| %s | %.1f | %s | ", t->region[r], e->estimate_bits,
 			      e->kind == KIND_RANGE ? "range (upper bound)" : e->kind == KIND_COLLISION ? "collision estimate" : "constant");
 		if (e->kind == KIND_COLLISION)
@@ -235,6 +239,84 @@ static void leaks_section(struct strbuf *sb, const struct analysis *a, const str
 	}
 }
 
+static void headline_cell(struct strbuf *sb, const struct region_estimate *e)
+{
+	if (e->absent)
+		strbuf_printf(sb, " – |");
+	else
+		strbuf_printf(sb, " %.1f%s |", e->estimate_bits, e->kind == KIND_RANGE ? " ≤" : "");
+}
+
+/* Region x variant per mode, at the first series' knob values. */
+static void variants_section(struct strbuf *sb, const struct analysis *a)
+{
+	const char *variants[64];
+	unsigned nv = analysis_variants(a, variants, 64);
+	const struct sample_series *first = a->series[0].series;
+
+	if (nv < 2)
+		return;
+	strbuf_printf(sb, "## Probe variants\n\nThe same probe built as different kinds of program; headline bits "
+			  "(≤: only the range bound), – where the variant has no such region.\n\n");
+	for (int mode = 0; mode <= 2; mode++) {
+		int idx[64], any = 0;
+		for (unsigned v = 0; v < nv; v++)
+			any |= (idx[v] = analysis_find_series(a, variants[v], mode, first->rnd_bits,
+							      first->rnd_compat_bits)) >= 0;
+		if (!any)
+			continue;
+		strbuf_printf(sb, "### Mode %d\n\n| region |", mode);
+		for (unsigned v = 0; v < nv; v++)
+			strbuf_printf(sb, " %s |", variants[v]);
+		strbuf_printf(sb, "\n|---|");
+		for (unsigned v = 0; v < nv; v++)
+			strbuf_printf(sb, "---|");
+		strbuf_printf(sb, "\n");
+		for (unsigned r = 0; r < a->table->region_count; r++) {
+			strbuf_printf(sb, "| %s |", a->table->region[r]);
+			for (unsigned v = 0; v < nv; v++) {
+				if (idx[v] < 0)
+					strbuf_printf(sb, " |");
+				else
+					headline_cell(sb, &a->series[idx[v]].region[r]);
+			}
+			strbuf_printf(sb, "\n");
+		}
+		strbuf_printf(sb, "\n");
+	}
+}
+
+/* Region x knob value, for every series that swept a knob. */
+static void knobs_section(struct strbuf *sb, const struct analysis *a, const struct plot_list *plots)
+{
+	if (!a->table->has_rnd_bits && !a->table->has_rnd_compat_bits)
+		return;
+	strbuf_printf(sb, "## Kernel knobs\n\nEach value of a swept knob is a series of its own; headline bits "
+			  "(≤: only the range bound).\n\n| variant | mode | mmap_rnd_bits | mmap_rnd_compat_bits |");
+	for (unsigned r = 0; r < a->table->region_count; r++)
+		strbuf_printf(sb, " %s |", a->table->region[r]);
+	strbuf_printf(sb, "\n|---|---|---|---|");
+	for (unsigned r = 0; r < a->table->region_count; r++)
+		strbuf_printf(sb, "---|");
+	strbuf_printf(sb, "\n");
+	for (unsigned s = 0; s < a->series_count; s++) {
+		const struct sample_series *x = a->series[s].series;
+		strbuf_printf(sb, "| %s | %d | ", x->variant, x->mode);
+		if (x->rnd_bits >= 0)
+			strbuf_printf(sb, "%d", x->rnd_bits);
+		strbuf_printf(sb, " | ");
+		if (x->rnd_compat_bits >= 0)
+			strbuf_printf(sb, "%d", x->rnd_compat_bits);
+		strbuf_printf(sb, " |");
+		for (unsigned r = 0; r < a->table->region_count; r++)
+			headline_cell(sb, &a->series[s].region[r]);
+		strbuf_printf(sb, "\n");
+	}
+	strbuf_printf(sb, "\n");
+	embed(sb, plots, "knob-mmap_rnd_bits", "headline bits against vm.mmap_rnd_bits");
+	embed(sb, plots, "knob-mmap_rnd_compat_bits", "headline bits against vm.mmap_rnd_compat_bits");
+}
+
 static void reproduce_section(struct strbuf *sb, const json_t *run, const char *source)
 {
 	const json_t *argv = json_object_get(json_object_get(run, "run"), "command_line"), *arg;
@@ -282,6 +364,8 @@ void report_build(struct strbuf *sb, const struct analysis *a, const json_t *run
 	if (plots_note)
 		strbuf_printf(sb, "> Plots: %s\n\n", plots_note);
 	results_section(sb, a, plots);
+	variants_section(sb, a);
+	knobs_section(sb, a, plots);
 	leaks_section(sb, a, plots);
 	strbuf_printf(sb, "## Findings\n\n");
 	if (!findings_write(sb, a))

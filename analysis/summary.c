@@ -90,6 +90,32 @@ void analysis_series_label(const struct analysis *a, unsigned s, char *buf, size
 		snprintf(buf + n, size - (size_t)n, ", mmap_rnd_compat_bits %d", x->rnd_compat_bits);
 }
 
+int analysis_find_series(const struct analysis *a, const char *variant, int mode, int rnd_bits,
+			 int rnd_compat_bits)
+{
+	for (unsigned s = 0; s < a->series_count; s++) {
+		const struct sample_series *x = a->series[s].series;
+		if (x->mode == mode && x->rnd_bits == rnd_bits && x->rnd_compat_bits == rnd_compat_bits &&
+		    strcmp(x->variant, variant) == 0)
+			return (int)s;
+	}
+	return -1;
+}
+
+unsigned analysis_variants(const struct analysis *a, const char **names, unsigned max)
+{
+	unsigned n = 0;
+
+	for (unsigned s = 0; s < a->series_count; s++) {
+		unsigned i = 0;
+		while (i < n && strcmp(names[i], a->series[s].series->variant) != 0)
+			i++;
+		if (i == n && n < max)
+			names[n++] = a->series[s].series->variant;
+	}
+	return n;
+}
+
 int analysis_offset_constant(const struct analysis *a, unsigned s, unsigned r, unsigned q)
 {
 	const struct sample_series *x = a->series[s].series;
@@ -147,7 +173,7 @@ json_t *summary_region_json(const struct region_estimate *e)
 	if (e->collision_pairs > 0)
 		ci = json_pack("[f, f]", e->collision_ci_low, e->collision_ci_high);
 	return json_pack("{s:I, s:I, s:o, s:o, s:i, s:f, s:f, s:I, s:o, s:o, s:o, s:f, s:f, s:b,"
-			 " s:o, s:f, s:s, s:o, s:o, s:o, s:o, s:i}",
+			 " s:o, s:f, s:s, s:o, s:o, s:o, s:o, s:i, s:b}",
 			 "samples", (json_int_t)e->samples, "distinct", (json_int_t)e->distinct,
 			 "alignment_bit", bit_or_null(e->alignment_bit), "highest_bit",
 			 bit_or_null(e->highest_bit), "varying_bits", e->varying_bits, "bit_entropy_sum",
@@ -158,7 +184,7 @@ json_t *summary_region_json(const struct region_estimate *e)
 			 "saturated", e->saturated, "chi2_p", real_or_null(e->chi2_p), "estimate_bits",
 			 e->estimate_bits, "estimate_kind", estimate_kind_name(e->kind), "p_one", p_one,
 			 "biased_bits", bits_list(e->biased_mask), "min", hex_string(e->min), "max",
-			 hex_string(e->max), "chi2_bins", (int)e->chi2_bins);
+			 hex_string(e->max), "chi2_bins", (int)e->chi2_bins, "absent", e->absent);
 }
 
 static json_t *series_json(const struct analysis *a, unsigned index)

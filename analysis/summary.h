@@ -34,6 +34,13 @@ void analysis_series_tag(const struct analysis *a, unsigned s, char *buf, size_t
 /* "pie mode 1" and ", mmap_rnd_bits 28" etc. when the series has knobs: how text names a series. */
 void analysis_series_label(const struct analysis *a, unsigned s, char *buf, size_t size);
 
+/* The series with these keys, or -1. rnd_bits/rnd_compat_bits -1 match series without them. */
+int analysis_find_series(const struct analysis *a, const char *variant, int mode, int rnd_bits,
+			 int rnd_compat_bits);
+
+/* Distinct variants, in series order, into names (at most max); returns how many. */
+unsigned analysis_variants(const struct analysis *a, const char **names, unsigned max);
+
 /* 1 when regions r and q of series s keep one constant offset in every row. */
 int analysis_offset_constant(const struct analysis *a, unsigned s, unsigned r, unsigned q);
 

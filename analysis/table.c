@@ -9,6 +9,10 @@ enum { REGION_WIDTH = 14, CELL_WIDTH = 20 };
 
 void table_cell(char *buf, size_t size, const struct region_estimate *e)
 {
+	if (e->absent) {
+		snprintf(buf, size, "-");
+		return;
+	}
 	switch (e->kind) {
 	case KIND_CONSTANT:
 		snprintf(buf, size, "0 constant");
@@ -178,7 +182,8 @@ void table_print(FILE *out, const struct analysis *a)
 		first = last;
 	}
 	fprintf(out, "\nH2 = Renyi-2 (collision) estimate with its 95 %% interval, from >= %d colliding pairs;"
-		     "\nrange<= = upper bound log2(span / alignment + 1); constant = never moved.\n",
+		     "\nrange<= = upper bound log2(span / alignment + 1); constant = never moved;"
+		     "\n- = not reported by this probe (always 0x0).\n",
 		ESTIMATE_MIN_PAIRS);
 	print_notes(out, a,
 		    "biased bits (|z| > 3.4: 99 % with Bonferroni over 64 bits; expected at the top of a\n"

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "analyze.h"
 #include "options.h"
 #include "outdir.h"
+#include "preset.h"
 #include "run.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -121,6 +123,26 @@ static int prepare_out_dir(struct run_config *cfg, const struct harness_options 
 	return 0;
 }
 
+/* Say what --preset precise will cost before any series starts, from a short measured burst. */
+static int announce_precise(const struct run_config *cfg, const struct run *run, struct aslr_error *err)
+{
+	unsigned series = run->plan.count * cfg->variant_count;
+	double rate, execs = (double)cfg->opts->samples * series, pairs;
+	int rc = preset_measure_rate(cfg->variants[0].probe, run_probe_env, cfg->jobs, 200, &stop_signal,
+				     &rate, err);
+
+	if (rc < 0)
+		return rc;
+	pairs = (double)cfg->opts->samples * (double)(cfg->opts->samples - 1) / 2 / exp2(PRESET_PRECISE_BITS);
+	fprintf(stderr,
+		"aslr-harness: preset precise: %llu samples per series, so a %.0f-bit region shows about %.1f "
+		"colliding pairs (at least 10 with probability %.2f); %u series = %.0f execs at the %.0f execs/s "
+		"just measured: about %.1f minutes.\n",
+		(unsigned long long)cfg->opts->samples, PRESET_PRECISE_BITS, pairs,
+		preset_poisson_at_least(pairs, 10), series, execs, rate, execs / rate / 60);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct harness_options opts;
@@ -145,8 +167,13 @@ int main(int argc, char **argv)
 	if (resolve_variants(&cfg, &opts, &err) < 0)
 		return fail(&err, 2);
 	install_stop_handlers();
-	if (run_prepare(&run, &cfg, &err) < 0)
+	rc = run_prepare(&run, &cfg, &err);
+	if (rc < 0)
+		return fail(&err, rc == -EINVAL ? 2 : 1); /* -EINVAL: a knob value the kernel refuses */
+	if (opts.preset_precise && announce_precise(&cfg, &run, &err) < 0) {
+		run_abort(&run);
 		return fail(&err, 1);
+	}
 	if (prepare_out_dir(&cfg, &opts, &err) < 0) {
 		run_abort(&run);
 		return fail(&err, 1);

@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include "preset.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -11,12 +13,17 @@ const char harness_usage[] =
 	"Sample the address layout of a probe program under each ASLR mode.\n"
 	"\n"
 	"  --samples N      valid samples per series (default 10000)\n"
+	"  --preset precise enough samples per series for a collision estimate of\n"
+	"                   30-bit regions (185,364); says how long before it starts\n"
 	"  --modes LIST     randomize_va_space values to measure, e.g. 0,1,2 (default);\n"
 	"                   'current' leaves the sysctl alone\n"
 	"  --jobs J         probes in flight at once (default: online CPUs)\n"
 	"  --out DIR        run folder (default results/<UTC time>-<host>-<kernel>/)\n"
 	"  --probe PATH     probe program to run instead of the built one\n"
 	"  --variants LIST  built probe variants to run (default pie)\n"
+	"  --mmap-rnd-bits LIST         sweep vm.mmap_rnd_bits, e.g. 28-32 or 28,32\n"
+	"  --mmap-rnd-compat-bits LIST  sweep vm.mmap_rnd_compat_bits, e.g. 8,16\n"
+	"                   (each value is a series; the knob is given back afterwards)\n"
 	"  --timeout SEC    kill a probe exec after SEC seconds (default 5)\n"
 	"  --no-analyze     only sample; do not compute statistics\n"
 	"  --quiet          no progress line\n"
@@ -60,6 +67,50 @@ int harness_parse_modes(struct harness_options *opts, const char *text, struct a
 			return 0;
 		p += 2;
 	}
+}
+
+static int add_knob_value(struct knob_values *knob, const char *option, int v, struct aslr_error *err)
+{
+	for (unsigned i = 0; i < knob->count; i++)
+		if (knob->value[i] == v)
+			return aslr_error_set(err, -EINVAL, "%s: %d listed twice", option, v);
+	if (knob->count == MAX_KNOB_VALUES)
+		return aslr_error_set(err, -EINVAL, "%s: more than %d values", option, MAX_KNOB_VALUES);
+	knob->value[knob->count++] = v;
+	return 0;
+}
+
+int harness_parse_knob_values(struct knob_values *knob, const char *option, const char *text,
+			      struct aslr_error *err)
+{
+	const char *p = text;
+
+	knob->count = 0;
+	while (*p) {
+		char *end;
+		long lo = strtol(p, &end, 10), hi = lo;
+		if (end == p || *p == '-' || *p == '+' || lo > 64)
+			return aslr_error_set(err, -EINVAL, "%s: expected values 0..64 like 28,30 or 28-32, got '%s'",
+					      option, text);
+		if (*end == '-') {
+			const char *q = end + 1;
+			hi = strtol(q, &end, 10);
+			if (end == q || *q == '-' || *q == '+' || hi > 64 || hi < lo)
+				return aslr_error_set(err, -EINVAL, "%s: bad range in '%s'", option, text);
+		}
+		if (*end != ',' && *end != '\0')
+			return aslr_error_set(err, -EINVAL, "%s: expected values 0..64 like 28,30 or 28-32, got '%s'",
+					      option, text);
+		for (long v = lo; v <= hi; v++)
+			if (add_knob_value(knob, option, (int)v, err) < 0)
+				return -EINVAL;
+		if (*end == ',' && end[1] == '\0')
+			return aslr_error_set(err, -EINVAL, "%s: bad list '%s'", option, text);
+		p = *end == ',' ? end + 1 : end;
+	}
+	if (knob->count == 0)
+		return aslr_error_set(err, -EINVAL, "%s: empty list", option);
+	return 0;
 }
 
 static int valid_variant_char(char c)
@@ -112,11 +163,14 @@ static int parse_timeout(const char *text, double *out)
 	return 0;
 }
 
-enum { OPT_SAMPLES = 256, OPT_MODES, OPT_JOBS, OPT_OUT, OPT_PROBE, OPT_VARIANTS, OPT_TIMEOUT,
+enum { OPT_RND_BITS = 253, OPT_RND_COMPAT_BITS = 254, OPT_PRESET = 255, OPT_SAMPLES = 256, OPT_MODES, OPT_JOBS, OPT_OUT, OPT_PROBE, OPT_VARIANTS, OPT_TIMEOUT,
        OPT_NO_ANALYZE, OPT_QUIET, OPT_HELP, OPT_VERSION };
 
 static const struct option long_options[] = {
 	{ "samples", required_argument, NULL, OPT_SAMPLES },
+	{ "preset", required_argument, NULL, OPT_PRESET },
+	{ "mmap-rnd-bits", required_argument, NULL, OPT_RND_BITS },
+	{ "mmap-rnd-compat-bits", required_argument, NULL, OPT_RND_COMPAT_BITS },
 	{ "modes", required_argument, NULL, OPT_MODES },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "out", required_argument, NULL, OPT_OUT },
@@ -139,9 +193,19 @@ static int apply_option(struct harness_options *opts, int opt, const char *arg,
 	case OPT_SAMPLES:
 		if (parse_u64(arg, 1, UINT64_C(1) << 40, &opts->samples) < 0)
 			return aslr_error_set(err, -EINVAL, "--samples: expected a positive integer, got '%s'", arg);
+		opts->samples_given = 1;
+		return 0;
+	case OPT_PRESET:
+		if (strcmp(arg, "precise") != 0)
+			return aslr_error_set(err, -EINVAL, "--preset: the only preset is 'precise', got '%s'", arg);
+		opts->preset_precise = 1;
 		return 0;
 	case OPT_MODES:
 		return harness_parse_modes(opts, arg, err);
+	case OPT_RND_BITS:
+		return harness_parse_knob_values(&opts->rnd_bits, "--mmap-rnd-bits", arg, err);
+	case OPT_RND_COMPAT_BITS:
+		return harness_parse_knob_values(&opts->rnd_compat_bits, "--mmap-rnd-compat-bits", arg, err);
 	case OPT_JOBS:
 		if (parse_u64(arg, 1, 1024, &v) < 0)
 			return aslr_error_set(err, -EINVAL, "--jobs: expected 1..1024, got '%s'", arg);
@@ -198,5 +262,9 @@ int harness_options_parse(struct harness_options *opts, int argc, char **argv,
 		return aslr_error_set(err, -EINVAL, "unexpected argument '%s' (try --help)", argv[optind]);
 	if (opts->probe_path && opts->variant_count)
 		return aslr_error_set(err, -EINVAL, "--probe and --variants exclude each other");
+	if (opts->preset_precise && opts->samples_given)
+		return aslr_error_set(err, -EINVAL, "--preset and --samples exclude each other");
+	if (opts->preset_precise)
+		opts->samples = preset_samples_for(PRESET_PRECISE_BITS, PRESET_PRECISE_PAIRS);
 	return 0;
 }

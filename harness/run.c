@@ -4,13 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sysctl.h"
 
 static char env_path[] = "PATH=/usr/bin:/bin";
 static char env_locale[] = "LC_ALL=C";
 char *const run_probe_env[] = { env_path, env_locale, NULL };
-
 
 void run_variant_name(const char *probe_path, char *name, size_t size)
 {
@@ -30,24 +30,139 @@ void run_variant_name(const char *probe_path, char *name, size_t size)
 	name[i] = '\0';
 }
 
+static void describe_knobs(struct run *st)
+{
+	const struct runinfo_paths *p = &st->cfg->paths;
+
+	st->knob[KNOB_VA_SPACE] = (struct run_knob){ st->va_path, "kernel.randomize_va_space", NULL, -1, 0, 2 };
+	st->knob[KNOB_RND_BITS] = (struct run_knob){
+		p->mmap_rnd_bits ? p->mmap_rnd_bits : SYSCTL_MMAP_RND_BITS, "vm.mmap_rnd_bits",
+		&st->cfg->opts->rnd_bits, -1, 0, 0 };
+	st->knob[KNOB_RND_COMPAT_BITS] = (struct run_knob){
+		p->mmap_rnd_compat_bits ? p->mmap_rnd_compat_bits : SYSCTL_MMAP_RND_COMPAT_BITS,
+		"vm.mmap_rnd_compat_bits", &st->cfg->opts->rnd_compat_bits, -1, 0, 0 };
+}
+
+static int swept(const struct run *st, int k)
+{
+	return st->knob[k].values && st->knob[k].values->count > 0;
+}
+
 static int plan_modes(struct run *st, struct aslr_error *err)
 {
 	int original, rc = sysctl_read_int(st->va_path, &original, err);
 
 	if (rc < 0)
 		return rc;
-	return mode_plan_make(&st->plan, st->cfg->opts, original, sysctl_writable(st->va_path),
-			      st->va_path, err);
+	rc = mode_plan_make(&st->plan, st->cfg->opts, original, sysctl_writable(st->va_path), st->va_path, err);
+	for (int k = KNOB_RND_BITS; k < KNOB_COUNT && rc == 0; k++) {
+		int w = swept(st, k) ? sysctl_writable(st->knob[k].path) : 0;
+		if (w < 0)
+			rc = aslr_error_at(err, -EPERM, st->knob[k].path, 0, 0,
+					   "sweeping %s needs write access (%s): run as root on a writable /proc/sys",
+					   st->knob[k].name, strerror(-w));
+	}
+	return rc;
 }
 
-/* The lock: exclusive with a guardian when we change the sysctl, shared otherwise. */
+/* Ask the kernel which values it accepts (it refuses others with EINVAL), then check the
+ * requested ones. The guard gives the original back whatever happens. */
+static int check_knob_values(struct run *st, struct run_knob *knob, struct aslr_error *err)
+{
+	int lo = -1, hi = -1;
+
+	for (int v = 0; v <= 64; v++)
+		if (guard_set(&st->guard, (unsigned)knob->slot, v, NULL) == 0) {
+			lo = lo < 0 ? v : lo;
+			hi = v;
+		}
+	if (guard_restore(&st->guard, err) < 0)
+		return -EIO;
+	knob->min = lo;
+	knob->max = hi;
+	for (unsigned i = 0; i < knob->values->count; i++)
+		if (lo < 0 || knob->values->value[i] < lo || knob->values->value[i] > hi)
+			return aslr_error_at(err, -EINVAL, knob->path, 0, 0,
+					     "%s: %d is outside the range this kernel accepts (%d..%d)", knob->name,
+					     knob->values->value[i], lo, hi);
+	return 0;
+}
+
+/* The lock: exclusive with a guardian when we change a sysctl, shared otherwise. */
 static int take_control(struct run *st, struct aslr_error *err)
 {
-	const char *knobs[] = { st->va_path };
+	const char *paths[KNOB_COUNT];
+	unsigned count = 0;
+	int rc;
 
-	if (st->plan.uses_sysctl)
-		return guard_begin(&st->guard, st->cfg->lock_path, knobs, 1, err);
-	return guard_lock_shared(st->cfg->lock_path, &st->shared_lock_fd, err);
+	st->guarded = st->plan.uses_sysctl || swept(st, KNOB_RND_BITS) || swept(st, KNOB_RND_COMPAT_BITS);
+	if (!st->guarded)
+		return guard_lock_shared(st->cfg->lock_path, &st->shared_lock_fd, err);
+	for (int k = 0; k < KNOB_COUNT; k++)
+		if (k == KNOB_VA_SPACE || swept(st, k)) {
+			st->knob[k].slot = (int)count;
+			paths[count++] = st->knob[k].path;
+		}
+	rc = guard_begin(&st->guard, st->cfg->lock_path, paths, count, err);
+	if (rc < 0) {
+		st->guarded = 0;
+		return rc;
+	}
+	for (int k = KNOB_RND_BITS; k < KNOB_COUNT && rc == 0; k++)
+		if (swept(st, k))
+			rc = check_knob_values(st, &st->knob[k], err);
+	return rc;
+}
+
+struct first_record {
+	struct region_names *names;
+	struct failure_tally tally;
+	struct aslr_error *err;
+};
+
+static int take_first_record(void *ctx, const struct probe_result *result)
+{
+	struct first_record *fr = ctx;
+	struct record rec;
+	char example[FAILURE_EXAMPLE];
+	int kind = series_classify(result, NULL, &rec, example, sizeof(example));
+
+	failure_tally_count(&fr->tally, kind, example);
+	if (kind < 0) {
+		region_names_from_record(fr->names, &rec);
+		return SPAWN_ACCEPTED;
+	}
+	if (fr->tally.failed == 20)
+		return aslr_error_set(fr->err, -ECANCELED, "the probe gave no valid record in 20 execs: %s",
+				      example);
+	return SPAWN_REJECTED;
+}
+
+/* One exec of each probe, in the mode the machine is in, to learn its regions; the CSV's
+ * region columns are all of them, in the order first seen. */
+static int learn_regions(struct run *st, struct aslr_error *err)
+{
+	struct run_config *cfg = st->cfg;
+
+	for (unsigned v = 0; v < cfg->variant_count; v++) {
+		char *argv[] = { cfg->variants[v].probe, NULL };
+		struct first_record fr = { .names = &st->names[v], .err = err };
+		struct spawn_config spawn = { .path = cfg->variants[v].probe, .argv = argv,
+					      .envp = run_probe_env, .jobs = 1, .target = 1,
+					      .timeout_sec = cfg->opts->timeout_sec, .stop = cfg->stop };
+		int rc = spawn_run(&spawn, take_first_record, &fr, err);
+		if (rc == SPAWN_STOPPED)
+			return aslr_error_set(err, -EINTR, "interrupted");
+		if (rc < 0) {
+			char text[ASLR_ERROR_TEXT];
+			snprintf(text, sizeof(text), "%s", err->text);
+			return aslr_error_at(err, rc, cfg->variants[v].probe, 0, 0, "%s", text);
+		}
+		if (region_names_merge(&st->columns, &st->names[v], st->column_of[v]) < 0)
+			return aslr_error_set(err, -E2BIG, "the probes report more than %d regions together",
+					      RECORD_MAX_REGIONS);
+	}
+	return 0;
 }
 
 static int start_runinfo(struct run *st, struct aslr_error *err)
@@ -66,47 +181,66 @@ static int start_runinfo(struct run *st, struct aslr_error *err)
 	st->info = runinfo_new(&ri, err);
 	if (!st->info)
 		return -EINVAL;
+	for (int k = KNOB_RND_BITS; k < KNOB_COUNT; k++)
+		if (swept(st, k))
+			json_object_set_new(json_object_get(st->info, "kernel"),
+					    k == KNOB_RND_BITS ? "mmap_rnd_bits_range" : "mmap_rnd_compat_bits_range",
+					    json_pack("[i, i]", st->knob[k].min, st->knob[k].max));
 	return runinfo_write(st->info, cfg->out_dir, err);
 }
 
 static int open_samples(struct run *st, struct aslr_error *err)
 {
+	struct samples_knobs knobs = { swept(st, KNOB_RND_BITS), swept(st, KNOB_RND_COMPAT_BITS) };
 	char path[PATH_MAX + 16];
+	int rc;
 
 	st->writer = calloc(1, sizeof(*st->writer));
 	if (!st->writer)
 		return aslr_error_set(err, -ENOMEM, "out of memory");
 	st->writer->fd = -1;
 	snprintf(path, sizeof(path), "%s/samples.csv", st->cfg->out_dir);
-	return samples_writer_create(st->writer, path, err);
+	rc = samples_writer_create(st->writer, path, err);
+	if (rc == 0)
+		rc = samples_writer_header(st->writer, &knobs, st->columns.name, st->columns.count, err);
+	return rc;
 }
 
-/* The mode must have stayed in force for the whole series, or its rows are not what they claim. */
-static int check_mode_held(struct run *st, unsigned i, int *va_space, struct aslr_error *err)
+/* What the series claims must have held throughout: its mode and its knob values. */
+static int check_held(struct run *st, unsigned i, const struct samples_row_key *key, int *va_space,
+		      struct aslr_error *err)
 {
 	int expect = st->plan.method[i] == METHOD_SYSCTL ? st->plan.mode[i] : st->plan.original;
-	int rc = sysctl_read_int(st->va_path, va_space, err);
+	int want[KNOB_COUNT] = { expect, key->rnd_bits, key->rnd_compat_bits };
 
-	if (rc < 0)
-		return rc;
-	if (*va_space != expect)
-		return aslr_error_at(err, -EIO, st->va_path, 0, 0,
-				     "changed to %d by someone else during the mode %d series; "
-				     "its samples are not trustworthy",
-				     *va_space, st->plan.mode[i]);
+	for (int k = 0; k < KNOB_COUNT; k++) {
+		int now, rc;
+		if (k != KNOB_VA_SPACE && !swept(st, k))
+			continue;
+		rc = sysctl_read_int(st->knob[k].path, &now, err);
+		if (rc < 0)
+			return rc;
+		if (k == KNOB_VA_SPACE)
+			*va_space = now;
+		if (now != want[k])
+			return aslr_error_at(err, -EIO, st->knob[k].path, 0, 0,
+					     "changed to %d by someone else during a series; its samples are "
+					     "not trustworthy", now);
+	}
 	return 0;
 }
 
-static int sample_series(struct run *st, unsigned mode_i, struct run_variant *variant,
+static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct samples_row_key key,
 			 struct aslr_error *err)
 {
 	struct run_config *cfg = st->cfg;
+	struct run_variant *variant = &cfg->variants[v];
 	char *argv[] = { variant->probe, NULL };
-	char label[64];
+	char label[96];
 	struct progress progress;
 	struct series s = {
-		.variant = variant->name, .mode = st->plan.mode[mode_i], .names = &st->names,
-		.writer = st->writer, .progress = &progress,
+		.key = key, .names = &st->names[v], .column_of = st->column_of[v],
+		.columns = st->columns.count, .writer = st->writer, .progress = &progress,
 		.spawn = { .path = variant->probe, .argv = argv, .envp = run_probe_env,
 			   .jobs = cfg->jobs, .target = cfg->opts->samples,
 			   .no_randomize = st->plan.method[mode_i] == METHOD_PERSONALITY,
@@ -114,15 +248,16 @@ static int sample_series(struct run *st, unsigned mode_i, struct run_variant *va
 	};
 	int va_space = -1, rc, held;
 
-	snprintf(label, sizeof(label), "%s mode %d:", variant->name, s.mode);
+	snprintf(label, sizeof(label), "%s mode %d:", variant->name, key.mode);
 	progress_begin(&progress, cfg->progress, label, cfg->opts->samples);
 	rc = series_run(&s, err);
 	progress_end(&progress);
-	held = check_mode_held(st, mode_i, &va_space, rc < 0 ? NULL : err);
+	held = check_held(st, mode_i, &key, &va_space, rc < 0 ? NULL : err);
 	if (rc >= 0 && held < 0)
 		rc = held;
 	runinfo_set_series(st->info, &(struct runinfo_series){
-		.variant = variant->name, .mode = s.mode, .method = mode_method_name(st->plan.method[mode_i]),
+		.variant = variant->name, .mode = key.mode, .rnd_bits = key.rnd_bits,
+		.rnd_compat_bits = key.rnd_compat_bits, .method = mode_method_name(st->plan.method[mode_i]),
 		.va_space = va_space, .samples = s.accepted, .tally = &s.tally, .seconds = s.seconds });
 	if (rc == 0) {
 		int written = runinfo_write(st->info, cfg->out_dir, err);
@@ -131,16 +266,48 @@ static int sample_series(struct run *st, unsigned mode_i, struct run_variant *va
 	return rc;
 }
 
-static int sample_all(struct run *st, struct aslr_error *err)
+/* Every mode and variant at the current knob values. */
+static int sample_modes(struct run *st, struct samples_row_key key, struct aslr_error *err)
 {
 	int rc = 0;
 
 	for (unsigned m = 0; m < st->plan.count && rc == 0; m++) {
 		if (st->plan.method[m] == METHOD_SYSCTL &&
-		    (rc = guard_set(&st->guard, 0, st->plan.mode[m], err)) < 0)
+		    (rc = guard_set(&st->guard, (unsigned)st->knob[KNOB_VA_SPACE].slot, st->plan.mode[m], err)) < 0)
 			break;
-		for (unsigned v = 0; v < st->cfg->variant_count && rc == 0; v++)
-			rc = sample_series(st, m, &st->cfg->variants[v], err);
+		key.mode = st->plan.mode[m];
+		for (unsigned v = 0; v < st->cfg->variant_count && rc == 0; v++) {
+			key.variant = st->cfg->variants[v].name;
+			rc = sample_series(st, m, v, key, err);
+		}
+	}
+	return rc;
+}
+
+/* Set knob k to its i-th value (or leave it, when not swept). *value gets it, -1 if not swept. */
+static int set_knob(struct run *st, int k, unsigned i, int *value, struct aslr_error *err)
+{
+	*value = -1;
+	if (!swept(st, k))
+		return 0;
+	*value = st->knob[k].values->value[i];
+	return guard_set(&st->guard, (unsigned)st->knob[k].slot, *value, err);
+}
+
+static int sample_all(struct run *st, struct aslr_error *err)
+{
+	unsigned n_bits = swept(st, KNOB_RND_BITS) ? st->knob[KNOB_RND_BITS].values->count : 1;
+	unsigned n_compat = swept(st, KNOB_RND_COMPAT_BITS) ? st->knob[KNOB_RND_COMPAT_BITS].values->count : 1;
+	struct samples_row_key key = { 0 };
+	int rc = 0;
+
+	for (unsigned b = 0; b < n_bits && rc == 0; b++) {
+		rc = set_knob(st, KNOB_RND_BITS, b, &key.rnd_bits, err);
+		for (unsigned c = 0; c < n_compat && rc == 0; c++) {
+			rc = set_knob(st, KNOB_RND_COMPAT_BITS, c, &key.rnd_compat_bits, err);
+			if (rc == 0)
+				rc = sample_modes(st, key, err);
+		}
 	}
 	return rc;
 }
@@ -156,20 +323,23 @@ static int finish(struct run *st, int rc, struct aslr_error *err)
 	struct aslr_error later;
 	int r;
 
-	if (st->writer && st->writer->fd >= 0 && (r = samples_writer_close(st->writer, &later)) < 0 &&
-	    rc >= 0)
+	if (st->writer && st->writer->fd >= 0 && (r = samples_writer_close(st->writer, &later)) < 0 && rc >= 0)
 		rc = r, *err = later;
-	if (st->plan.uses_sysctl && (r = guard_end(&st->guard, &later)) < 0 && rc >= 0)
+	if (st->guarded && (r = guard_end(&st->guard, &later)) < 0 && rc >= 0)
 		rc = r, *err = later;
+	st->guarded = 0;
 	if (st->shared_lock_fd >= 0)
 		close(st->shared_lock_fd);
+	st->shared_lock_fd = -1;
 	if (st->info) {
 		runinfo_set_status(st->info, final_status(rc));
 		if ((r = runinfo_write(st->info, st->cfg->out_dir, &later)) < 0 && rc >= 0)
 			rc = r, *err = later;
 		json_decref(st->info);
+		st->info = NULL;
 	}
 	free(st->writer);
+	st->writer = NULL;
 	return rc;
 }
 
@@ -181,10 +351,15 @@ int run_prepare(struct run *st, struct run_config *cfg, struct aslr_error *err)
 	st->cfg = cfg;
 	st->shared_lock_fd = -1;
 	st->va_path = cfg->paths.va_space ? cfg->paths.va_space : SYSCTL_RANDOMIZE_VA_SPACE;
+	describe_knobs(st);
 	rc = plan_modes(st, err);
+	if (rc == 0)
+		rc = take_control(st, err);
+	if (rc == 0)
+		rc = learn_regions(st, err);
 	if (rc < 0)
-		return rc;
-	return take_control(st, err);
+		finish(st, rc, &(struct aslr_error){ 0 });
+	return rc;
 }
 
 int run_execute(struct run *st, struct aslr_error *err)

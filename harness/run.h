@@ -43,22 +43,38 @@ extern char *const run_probe_env[];
  * anything else -> its file name with other characters than [a-z0-9_-] as '_'. */
 void run_variant_name(const char *probe_path, char *name, size_t size);
 
+enum { KNOB_VA_SPACE, KNOB_RND_BITS, KNOB_RND_COMPAT_BITS, KNOB_COUNT };
+
+/* A knob the run changes: which guard slot holds it, and the range the kernel accepts. */
+struct run_knob {
+	const char *path;
+	const char *name;          /* "vm.mmap_rnd_bits" */
+	const struct knob_values *values; /* NULL for randomize_va_space (the modes) */
+	int slot;                  /* index in the guard, -1 when not guarded */
+	int min, max;              /* accepted by this kernel (swept knobs only) */
+};
+
 /* What a run holds while it samples. */
 struct run {
 	struct run_config *cfg;
 	const char *va_path;
 	struct mode_plan plan;
+	struct run_knob knob[KNOB_COUNT];
 	struct sysctl_guard guard;
+	int guarded;
 	int shared_lock_fd;
 	json_t *info;
 	struct samples_writer *writer;
-	struct region_names names;
+	struct region_names columns;                  /* the CSV's region columns: every probe's */
+	struct region_names names[MAX_VARIANTS];      /* what each variant's probe reports */
+	unsigned column_of[MAX_VARIANTS][RECORD_MAX_REGIONS];
 };
 
-/* Decide how each mode is put in force and take the lock (with the guardian when
- * the sysctl will change), before anything is written: -EPERM (a mode cannot be
- * measured), -EBUSY (another harness holds the lock, err names its pid). On
- * failure nothing is held. */
+/* Decide how each mode is put in force, take the lock (with the guardian when a
+ * sysctl will change), check swept knob values against what the kernel accepts, and
+ * learn each probe's regions from one exec: all before anything is written. -EPERM
+ * (a mode or knob cannot be set), -EBUSY (another harness holds the lock, err names
+ * its pid), -EINVAL (a knob value the kernel refuses). On failure nothing is held. */
 int run_prepare(struct run *run, struct run_config *cfg, struct aslr_error *err);
 
 /* Sample every series into cfg->out_dir (which must exist). 0, SPAWN_STOPPED when

@@ -224,6 +224,13 @@ static void recount_failures(json_t *info)
 	json_object_set_new(info, "failures", total);
 }
 
+/* Both objects lack key, or both have equal values. */
+static int same_member(const json_t *a, const json_t *b, const char *key)
+{
+	const json_t *x = json_object_get(a, key), *y = json_object_get(b, key);
+	return (!x && !y) || (x && y && json_equal((json_t *)(uintptr_t)x, (json_t *)(uintptr_t)y));
+}
+
 int runinfo_set_series(json_t *info, const struct runinfo_series *s)
 {
 	json_t *list = json_object_get(info, "series");
@@ -238,7 +245,12 @@ int runinfo_set_series(json_t *info, const struct runinfo_series *s)
 
 	if (!entry)
 		return -ENOMEM;
+	if (s->rnd_bits >= 0)
+		json_object_set_new(entry, "mmap_rnd_bits", json_integer(s->rnd_bits));
+	if (s->rnd_compat_bits >= 0)
+		json_object_set_new(entry, "mmap_rnd_compat_bits", json_integer(s->rnd_compat_bits));
 	if (last && json_integer_value(json_object_get(last, "mode")) == s->mode &&
+	    same_member(last, entry, "mmap_rnd_bits") && same_member(last, entry, "mmap_rnd_compat_bits") &&
 	    strcmp(json_string_value(json_object_get(last, "variant")), s->variant) == 0)
 		json_array_set_new(list, n - 1, entry);
 	else

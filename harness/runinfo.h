@@ -42,6 +42,7 @@ json_t *runinfo_new(const struct runinfo_config *cfg, struct aslr_error *err);
 struct runinfo_series {
 	const char *variant;
 	int mode;
+	int rnd_bits, rnd_compat_bits; /* -1: not swept */
 	const char *method;
 	int va_space;  /* randomize_va_space during the series */
 	unsigned long long samples;

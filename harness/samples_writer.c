@@ -14,6 +14,7 @@ enum { ROW_MAX = 3 * 24 + RECORD_MAX_REGIONS * 20 };
 int samples_writer_create(struct samples_writer *w, const char *path, struct aslr_error *err)
 {
 	w->len = 0;
+	w->knobs = (struct samples_knobs){ 0 };
 	snprintf(w->path, sizeof(w->path), "%s", path);
 	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (w->fd < 0)
@@ -47,15 +48,20 @@ static void put(struct samples_writer *w, const char *s, size_t n)
 	w->len += n;
 }
 
-int samples_writer_header(struct samples_writer *w, char names[][33], unsigned count,
-			  struct aslr_error *err)
+int samples_writer_header(struct samples_writer *w, const struct samples_knobs *knobs,
+			  char names[][33], unsigned count, struct aslr_error *err)
 {
 	static const char fixed[] = "variant,mode,seq";
-	int rc = ensure_room(w, sizeof(fixed) + (size_t)count * 34 + 1, err);
+	int rc = ensure_room(w, sizeof(fixed) + 48 + (size_t)count * 34 + 1, err);
 
 	if (rc < 0)
 		return rc;
+	w->knobs = *knobs;
 	put(w, fixed, sizeof(fixed) - 1);
+	if (knobs->has_rnd_bits)
+		put(w, ",mmap_rnd_bits", 14);
+	if (knobs->has_rnd_compat_bits)
+		put(w, ",mmap_rnd_compat_bits", 21);
 	for (unsigned i = 0; i < count; i++) {
 		put(w, ",", 1);
 		put(w, names[i], strlen(names[i]));
@@ -78,19 +84,27 @@ static size_t format_u64(char *out, uint64_t v)
 	return n;
 }
 
-int samples_writer_row(struct samples_writer *w, const char *variant, int mode, uint64_t seq,
+int samples_writer_row(struct samples_writer *w, const struct samples_row_key *key,
 		       const uint64_t *values, unsigned count, struct aslr_error *err)
 {
-	size_t variant_len = strlen(variant);
+	size_t variant_len = strlen(key->variant);
 	int rc = ensure_room(w, ROW_MAX + variant_len, err);
 
 	if (rc < 0)
 		return rc;
-	put(w, variant, variant_len);
+	put(w, key->variant, variant_len);
 	w->buf[w->len++] = ',';
-	w->len += format_u64(w->buf + w->len, (uint64_t)mode);
+	w->len += format_u64(w->buf + w->len, (uint64_t)key->mode);
 	w->buf[w->len++] = ',';
-	w->len += format_u64(w->buf + w->len, seq);
+	w->len += format_u64(w->buf + w->len, key->seq);
+	if (w->knobs.has_rnd_bits) {
+		w->buf[w->len++] = ',';
+		w->len += format_u64(w->buf + w->len, (uint64_t)key->rnd_bits);
+	}
+	if (w->knobs.has_rnd_compat_bits) {
+		w->buf[w->len++] = ',';
+		w->len += format_u64(w->buf + w->len, (uint64_t)key->rnd_compat_bits);
+	}
 	for (unsigned i = 0; i < count; i++) {
 		w->buf[w->len++] = ',';
 		w->len += (size_t)record_hex(w->buf + w->len, values[i]);

@@ -12,8 +12,15 @@
 
 enum { SAMPLES_BUFFER = 1 << 16 };
 
+/* Which knob columns a run's CSV has (only runs that sweep a knob have them). */
+struct samples_knobs {
+	int has_rnd_bits, has_rnd_compat_bits;
+};
+
+
 struct samples_writer {
 	int fd;
+	struct samples_knobs knobs;
 	char path[4096];
 	size_t len;
 	char buf[SAMPLES_BUFFER];
@@ -22,12 +29,20 @@ struct samples_writer {
 /* Create path (which must not exist). 0 or -errno. */
 int samples_writer_create(struct samples_writer *w, const char *path, struct aslr_error *err);
 
-/* The header line: variant,mode,seq,<names...>. */
-int samples_writer_header(struct samples_writer *w, char names[][33], unsigned count,
-			  struct aslr_error *err);
+/* The fixed part of one row: its series and its place in it. */
+struct samples_row_key {
+	const char *variant;
+	int mode;
+	int rnd_bits, rnd_compat_bits; /* written only when the run has those columns */
+	uint64_t seq;
+};
+
+/* The header line: variant,mode,seq[,mmap_rnd_bits][,mmap_rnd_compat_bits],<names...>. */
+int samples_writer_header(struct samples_writer *w, const struct samples_knobs *knobs,
+			  char names[][33], unsigned count, struct aslr_error *err);
 
 /* Append one row; flushes the buffer first when the row might not fit. */
-int samples_writer_row(struct samples_writer *w, const char *variant, int mode, uint64_t seq,
+int samples_writer_row(struct samples_writer *w, const struct samples_row_key *key,
 		       const uint64_t *values, unsigned count, struct aslr_error *err);
 
 /* Write out the buffered rows. */

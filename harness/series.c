@@ -74,7 +74,7 @@ int series_classify(const struct probe_result *result, const struct region_names
 			 quoted);
 		return FAILURE_MALFORMED;
 	}
-	if (names->count && !names_match(rec, names)) {
+	if (names && !names_match(rec, names)) {
 		quote_output(result->out, result->len, quoted, sizeof(quoted));
 		snprintf(example, example_size, "region names differ from the first record: \"%s\"",
 			 quoted);
@@ -83,25 +83,42 @@ int series_classify(const struct probe_result *result, const struct region_names
 	return -1;
 }
 
-static int take_names(struct series *s, const struct record *rec)
+void region_names_from_record(struct region_names *names, const struct record *rec)
 {
 	for (unsigned i = 0; i < rec->count; i++) {
-		memcpy(s->names->name[i], rec->name[i], rec->name_len[i]);
-		s->names->name[i][rec->name_len[i]] = '\0';
+		memcpy(names->name[i], rec->name[i], rec->name_len[i]);
+		names->name[i][rec->name_len[i]] = '\0';
 	}
-	s->names->count = rec->count;
-	return samples_writer_header(s->writer, s->names->name, s->names->count, s->err);
+	names->count = rec->count;
 }
 
+int region_names_merge(struct region_names *all, const struct region_names *more, unsigned *map)
+{
+	for (unsigned i = 0; i < more->count; i++) {
+		unsigned c = 0;
+		while (c < all->count && strcmp(all->name[c], more->name[i]) != 0)
+			c++;
+		if (c == all->count) {
+			if (all->count == RECORD_MAX_REGIONS)
+				return -E2BIG;
+			memcpy(all->name[all->count++], more->name[i], sizeof(more->name[i]));
+		}
+		map[i] = c;
+	}
+	return 0;
+}
+
+/* The row in CSV column order: regions this probe does not report stay 0x0. */
 static int keep_row(struct series *s, const struct record *rec)
 {
+	uint64_t row[RECORD_MAX_REGIONS] = { 0 };
 	double now;
 	int rc;
 
-	if (!s->names->count && (rc = take_names(s, rec)) < 0)
-		return rc;
-	rc = samples_writer_row(s->writer, s->variant, s->mode, s->first_seq + s->accepted,
-				rec->value, rec->count, s->err);
+	for (unsigned i = 0; i < rec->count; i++)
+		row[s->column_of[i]] = rec->value[i];
+	s->key.seq = s->first_seq + s->accepted;
+	rc = samples_writer_row(s->writer, &s->key, row, s->columns, s->err);
 	if (rc < 0)
 		return rc;
 	s->accepted++;
@@ -128,8 +145,8 @@ static int on_result(void *ctx, const struct probe_result *result)
 		if (failure_budget_exceeded(&s->tally)) {
 			char text[ASLR_ERROR_TEXT];
 			failure_tally_describe(&s->tally, text, sizeof(text));
-			return aslr_error_set(s->err, -ECANCELED, "too many probe failures (%s): %s",
-					      s->variant, text);
+			return aslr_error_set(s->err, -ECANCELED, "too many probe failures (%s mode %d): %s",
+					      s->key.variant, s->key.mode, text);
 		}
 		return SPAWN_REJECTED;
 	}

@@ -15,19 +15,27 @@
 #include "samples_writer.h"
 #include "spawn.h"
 
-/* The region columns of a run, taken from its first valid record. */
+/* Region names, in record order. */
 struct region_names {
-	unsigned count; /* 0 until the first record */
+	unsigned count;
 	char name[RECORD_MAX_REGIONS][RECORD_NAME_MAX + 1];
 };
 
+/* Take the names of a parsed record. */
+void region_names_from_record(struct region_names *names, const struct record *rec);
+
+/* Add the names of more that are not in union yet, in their order; map[i] gets the
+ * union's column of more's name i. -E2BIG past RECORD_MAX_REGIONS. */
+int region_names_merge(struct region_names *all, const struct region_names *more, unsigned *map);
+
 struct series {
 	/* set by the caller */
-	const char *variant;
-	int mode;
-	uint64_t first_seq; /* rows already kept (a resumed series) */
-	struct spawn_config spawn; /* target = rows still wanted */
-	struct region_names *names;
+	struct samples_row_key key;       /* variant, mode, knobs; key.seq is set per row */
+	uint64_t first_seq;               /* rows already kept (a resumed series) */
+	struct spawn_config spawn;        /* target = rows still wanted */
+	const struct region_names *names; /* what every record of this probe must carry */
+	const unsigned *column_of;        /* names->name[i] goes to CSV region column column_of[i] */
+	unsigned columns;                 /* region columns of the CSV; a probe's missing ones are 0x0 */
 	struct samples_writer *writer;
 	struct progress *progress;
 	/* results */
@@ -40,7 +48,7 @@ struct series {
 };
 
 /* Classify one exec. Returns -1 for a good record (rec filled, names checked
- * against *names unless names->count == 0) or a failure_kind with an example. */
+ * against *names unless names is NULL) or a failure_kind with an example. */
 int series_classify(const struct probe_result *result, const struct region_names *names,
 		    struct record *rec, char *example, size_t example_size);
 

@@ -1,7 +1,7 @@
 # Shared by scripts/run, scripts/test and scripts/bench. Source it; do not run it.
 
 # The Debian packages the project builds, tests and plots with.
-ASLR_PACKAGES=(build-essential cmake pkg-config libcmocka-dev libjansson-dev gnuplot-nox)
+ASLR_PACKAGES=(build-essential cmake pkg-config libcmocka-dev libjansson-dev gnuplot-nox gcc-multilib)
 
 # Install whichever of the given packages are missing (apt-get update first).
 ensure_packages() {

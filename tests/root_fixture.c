@@ -47,6 +47,24 @@ int wait_for_lines(const char *path, int lines)
 	return 0;
 }
 
+static int read_knob(const char *path)
+{
+	char *text = tu_read_file(path, NULL);
+	int v = text ? atoi(text) : -1;
+	free(text);
+	return v;
+}
+
+static void put_back(const char *path, int value)
+{
+	FILE *f;
+
+	if (value >= 0 && read_knob(path) != value && (f = fopen(path, "w"))) {
+		fprintf(f, "%d\n", value);
+		fclose(f);
+	}
+}
+
 int root_setup(void **state)
 {
 	struct root_fixture *f;
@@ -59,6 +77,8 @@ int root_setup(void **state)
 	f = calloc(1, sizeof(*f));
 	f->dir = tu_mkdtemp();
 	f->original = read_va_space();
+	f->original_rnd_bits = read_knob("/proc/sys/vm/mmap_rnd_bits");
+	f->original_compat = read_knob("/proc/sys/vm/mmap_rnd_compat_bits");
 	snprintf(f->out, sizeof(f->out), "%s/run", f->dir);
 	snprintf(f->log, sizeof(f->log), "%s/stderr", f->dir);
 	*state = f;
@@ -68,14 +88,12 @@ int root_setup(void **state)
 int root_teardown(void **state)
 {
 	struct root_fixture *f = *state;
-	FILE *va;
 
 	if (!f)
 		return 0;
-	if (read_va_space() != f->original && (va = fopen(VA_SPACE, "w"))) {
-		fprintf(va, "%d\n", f->original);
-		fclose(va);
-	}
+	put_back(VA_SPACE, f->original);
+	put_back("/proc/sys/vm/mmap_rnd_bits", f->original_rnd_bits);
+	put_back("/proc/sys/vm/mmap_rnd_compat_bits", f->original_compat);
 	tu_rmrf(f->dir);
 	free(f->dir);
 	free(f);

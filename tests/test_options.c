@@ -3,10 +3,12 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <math.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "options.h"
+#include "preset.h"
 
 #define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])) - 1)
 
@@ -82,6 +84,52 @@ static void test_usage_errors(void **state)
 	}
 }
 
+static void test_preset_precise(void **state)
+{
+	char *argv[] = { (char[]){ "h" }, (char[]){ "--preset" }, (char[]){ "precise" }, NULL };
+	char *both[] = { (char[]){ "h" }, (char[]){ "--preset=precise" }, (char[]){ "--samples=5" }, NULL };
+	char *bad[] = { (char[]){ "h" }, (char[]){ "--preset=fast" }, NULL };
+	struct harness_options o;
+	struct aslr_error err;
+
+	(void)state;
+	assert_int_equal(harness_options_parse(&o, 3, argv, &err), 0);
+	/* sqrt(2 * 16 * 2^30) = sqrt(34359738368) = 185363.8 */
+	assert_true(o.samples == 185364);
+	assert_int_equal(harness_options_parse(&o, 3, both, &err), -22);
+	assert_int_equal(harness_options_parse(&o, 2, bad, &err), -22);
+}
+
+static void test_knob_lists(void **state)
+{
+	struct knob_values k;
+	struct aslr_error err;
+
+	(void)state;
+	assert_int_equal(harness_parse_knob_values(&k, "--x", "28-32", &err), 0);
+	assert_int_equal(k.count, 5);
+	assert_int_equal(k.value[0], 28);
+	assert_int_equal(k.value[4], 32);
+	assert_int_equal(harness_parse_knob_values(&k, "--x", "8,16,10-11", &err), 0);
+	assert_int_equal(k.count, 4);
+	assert_int_equal(k.value[3], 11);
+	assert_int_equal(harness_parse_knob_values(&k, "--x", "28,28", &err), -22);
+	assert_int_equal(harness_parse_knob_values(&k, "--x", "32-28", &err), -22);
+	assert_int_equal(harness_parse_knob_values(&k, "--x", "65", &err), -22);
+	assert_int_equal(harness_parse_knob_values(&k, "--x", "-1", &err), -22);
+	assert_int_equal(harness_parse_knob_values(&k, "--x", "28,", &err), -22);
+	assert_int_equal(harness_parse_knob_values(&k, "--x", "a", &err), -22);
+	assert_int_equal(harness_parse_knob_values(&k, "--x", "", &err), -22);
+}
+
+static void test_poisson_tail(void **state)
+{
+	(void)state;
+	/* P(X >= 10 | lambda = 16) = 1 - sum_{k<10} e^-16 16^k / k! = 0.95669 (tables) */
+	assert_true(fabs(preset_poisson_at_least(16, 10) - 0.95669) < 1e-4);
+	assert_true(fabs(preset_poisson_at_least(3, 1) - (1 - exp(-3))) < 1e-12);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -89,6 +137,9 @@ int main(void)
 		cmocka_unit_test(test_all_options),
 		cmocka_unit_test(test_modes_current),
 		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_preset_precise),
+		cmocka_unit_test(test_poisson_tail),
+		cmocka_unit_test(test_knob_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,14 +36,15 @@ static void test_rows_match_printf(void **state)
 
 	snprintf(path, sizeof(path), "%s/samples.csv", (char *)*state);
 	assert_int_equal(samples_writer_create(&w, path, &err), 0);
-	assert_int_equal(samples_writer_header(&w, names, 2, &err), 0);
-	pos += (size_t)sprintf(expect + pos, "variant,mode,seq,text,heap\n");
+	assert_int_equal(samples_writer_header(&w, &(struct samples_knobs){ 1, 0 }, names, 2, &err), 0);
+	pos += (size_t)sprintf(expect + pos, "variant,mode,seq,mmap_rnd_bits,text,heap\n");
 	/* enough rows to pass through several buffer flushes */
 	for (uint64_t seq = 0; seq < 20000; seq++) {
 		uint64_t v[2] = { x, seq == 7 ? 0 : x >> (seq % 64) };
-		assert_int_equal(samples_writer_row(&w, "pie", (int)(seq % 3), seq, v, 2, &err), 0);
-		pos += (size_t)sprintf(expect + pos, "pie,%d,%llu,0x%llx,0x%llx\n", (int)(seq % 3),
-				       (unsigned long long)seq, (unsigned long long)v[0],
+		struct samples_row_key key = { "pie", (int)(seq % 3), 28 + (int)(seq % 5), -1, seq };
+		assert_int_equal(samples_writer_row(&w, &key, v, 2, &err), 0);
+		pos += (size_t)sprintf(expect + pos, "pie,%d,%llu,%d,0x%llx,0x%llx\n", (int)(seq % 3),
+				       (unsigned long long)seq, 28 + (int)(seq % 5), (unsigned long long)v[0],
 				       (unsigned long long)v[1]);
 		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 	}

@@ -19,12 +19,11 @@ static int classify(enum probe_outcome outcome, int code, const char *out,
 
 static void test_kinds(void **state)
 {
-	struct region_names none = { 0 };
 	struct region_names ab = { .count = 2, .name = { "a", "b" } };
 	char ex[FAILURE_EXAMPLE];
 
 	(void)state;
-	assert_int_equal(classify(PROBE_EXITED, 0, "aslr-probe/1 a=0x1 b=0x2\n", &none, ex), -1);
+	assert_int_equal(classify(PROBE_EXITED, 0, "aslr-probe/1 a=0x1 b=0x2\n", NULL, ex), -1);
 	assert_int_equal(classify(PROBE_EXITED, 0, "aslr-probe/1 a=0x1 b=0x2\n", &ab, ex), -1);
 	assert_int_equal(classify(PROBE_EXITED, 0, "aslr-probe/1 b=0x1 a=0x2\n", &ab, ex), FAILURE_REGIONS);
 	assert_int_equal(classify(PROBE_EXITED, 0, "aslr-probe/1 a=0x1\n", &ab, ex), FAILURE_REGIONS);
@@ -45,10 +44,26 @@ static void test_kinds(void **state)
 	assert_int_equal(classify(PROBE_OVERFLOW, SIGKILL, "aslr", &ab, ex), FAILURE_OVERFLOW);
 }
 
+static void test_names_merge(void **state)
+{
+	struct region_names all = { .count = 2, .name = { "text", "heap" } };
+	struct region_names more = { .count = 3, .name = { "heap", "biglib", "text" } };
+	unsigned map[3];
+
+	(void)state;
+	assert_int_equal(region_names_merge(&all, &more, map), 0);
+	assert_int_equal(all.count, 3);
+	assert_string_equal(all.name[2], "biglib");
+	assert_int_equal(map[0], 1);
+	assert_int_equal(map[1], 2);
+	assert_int_equal(map[2], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_names_merge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

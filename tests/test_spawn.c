@@ -68,7 +68,7 @@ static void test_probe_records(void **state)
 	assert_int_equal(c.outcome, PROBE_EXITED);
 	assert_int_equal(c.code, 0);
 	assert_int_equal(record_parse(c.first, c.len, &rec, NULL), 0);
-	assert_int_equal(rec.count, 11);
+	assert_int_equal(rec.count, 13);
 	assert_no_children_left();
 }
 

@@ -1,0 +1,28 @@
+/* preset.h: sample counts chosen for a purpose, and the time they will take.
+ *
+ * "precise": enough samples per series that a 30-bit region is expected to show 16
+ * colliding pairs, so that at least 10 (the collision headline's threshold) show up
+ * with about 96 % probability: N = sqrt(2 * 16 * 2^30) = 185,364. */
+#ifndef ASLR_PRESET_H
+#define ASLR_PRESET_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define PRESET_PRECISE_BITS 30.0
+#define PRESET_PRECISE_PAIRS 16.0
+
+/* Samples for `pairs` expected colliding pairs at `bits`: ceil(sqrt(2 pairs 2^bits)). */
+uint64_t preset_samples_for(double bits, double pairs);
+
+/* P(X >= k) for X ~ Poisson(lambda). */
+double preset_poisson_at_least(double lambda, unsigned k);
+
+/* Execs per second of probe with jobs workers over n execs (current mode, nothing
+ * written): how the harness predicts a run's length. 0 or -errno. */
+int preset_measure_rate(const char *probe, char *const *envp, unsigned jobs, unsigned n,
+			volatile sig_atomic_t *stop, double *rate, struct aslr_error *err);
+
+#endif

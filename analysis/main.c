@@ -2,12 +2,16 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyze.h"
+#include "compare.h"
 
 static const char usage[] =
 	"Usage: aslr-analyze DIR|FILE.csv [--out DIR] [--no-plots] [--no-leaks] [--quiet]\n"
+	"       aslr-analyze --compare RUN... [--out DIR]\n"
+	"       aslr-analyze --baseline OLD/summary.json RUN [--tolerance BITS]\n"
 	"Compute per-region entropy from a run folder (samples.csv, run.json) or any CSV\n"
 	"with a 'mode' column; write summary.json, summary.csv, plots/ (gnuplot) and\n"
 	"report.md; print the table.\n"
@@ -16,10 +20,15 @@ static const char usage[] =
 	"  --no-plots  do not draw plots (report.md is still written)\n"
 	"  --no-leaks  skip the leak matrix (what one leaked address gives away)\n"
 	"  --quiet     no table on stdout\n"
+	"  --compare   runs (folders or summary.json files) side by side: tables, plots and\n"
+	"              compare.md in --out DIR (default: the current folder)\n"
+	"  --baseline FILE  exit 3 when a region of RUN has fewer bits than in FILE, less\n"
+	"              --tolerance BITS (default 1.0); one line per such region\n"
 	"  --help      this text\n"
 	"  --version   the version\n"
 	"\n"
-	"Exit status: 0 success, 1 the work failed, 2 usage error or bad input.\n";
+	"Exit status: 0 success, 1 the work failed, 2 usage error or bad input,\n"
+	"3 a regression gate tripped (--baseline).\n";
 
 static int fail(const struct aslr_error *err, int code)
 {
@@ -30,17 +39,76 @@ static int fail(const struct aslr_error *err, int code)
 	return code;
 }
 
+static int exit_for(int rc)
+{
+	return rc == -EINVAL || rc == -ENOENT ? 2 : 1;
+}
+
+static int run_compare(char **paths, int n, const char *out_dir, int quiet)
+{
+	static struct cmp_run runs[COMPARE_MAX_RUNS];
+	struct aslr_error err = { 0 };
+	char warning[1200];
+	int rc = 0, loaded = 0;
+
+	if (n < 2 || n > COMPARE_MAX_RUNS) {
+		fprintf(stderr, "aslr-analyze: --compare needs 2 to %d runs\n", COMPARE_MAX_RUNS);
+		return 2;
+	}
+	for (; loaded < n && rc == 0; loaded++)
+		rc = compare_load(&runs[loaded], paths[loaded], &err);
+	if (rc == 0)
+		rc = compare_write(runs, (unsigned)n, out_dir ? out_dir : ".", quiet ? NULL : stdout, warning,
+				   sizeof(warning), &err);
+	for (int i = 0; i < loaded; i++)
+		compare_free(&runs[i]);
+	if (rc < 0)
+		return fail(&err, exit_for(rc));
+	if (warning[0])
+		fprintf(stderr, "aslr-analyze: warning: %s\n", warning);
+	if (!quiet)
+		printf("\ncomparison: %s/compare.md\n", out_dir ? out_dir : ".");
+	return 0;
+}
+
+static int run_baseline(const char *baseline, const char *run, double tolerance)
+{
+	struct cmp_run old, now;
+	struct aslr_error err = { 0 };
+	unsigned regressions;
+	int rc = compare_load(&old, baseline, &err);
+
+	if (rc < 0)
+		return fail(&err, exit_for(rc));
+	rc = compare_load(&now, run, &err);
+	if (rc < 0) {
+		compare_free(&old);
+		return fail(&err, exit_for(rc));
+	}
+	regressions = compare_baseline(&old, &now, tolerance, stdout);
+	printf("%u region%s below the baseline by more than %.2f bits\n", regressions,
+	       regressions == 1 ? "" : "s", tolerance);
+	compare_free(&old);
+	compare_free(&now);
+	return regressions ? 3 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "out", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
 		{ "no-plots", no_argument, NULL, 'n' }, { "no-leaks", no_argument, NULL, 'l' },
+		{ "compare", no_argument, NULL, 'c' },   { "baseline", required_argument, NULL, 'b' },
+		{ "tolerance", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },      { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct analyze_request req = { .table_out = stdout };
 	struct aslr_error err = { 0 };
-	int opt, rc;
+	const char *baseline = NULL;
+	double tolerance = 1.0;
+	int opt, rc, compare = 0;
+	char *end;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -57,6 +125,19 @@ int main(int argc, char **argv)
 		case 'l':
 			req.no_leaks = 1;
 			break;
+		case 'c':
+			compare = 1;
+			break;
+		case 'b':
+			baseline = optarg;
+			break;
+		case 't':
+			tolerance = strtod(optarg, &end);
+			if (*end || !optarg[0] || !(tolerance >= 0) || tolerance > 64) {
+				fprintf(stderr, "aslr-analyze: --tolerance: expected bits >= 0, got '%s'\n", optarg);
+				return 2;
+			}
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
@@ -69,6 +150,14 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (compare && baseline) {
+		fprintf(stderr, "aslr-analyze: --compare and --baseline exclude each other\n");
+		return 2;
+	}
+	if (compare)
+		return run_compare(argv + optind, argc - optind, req.out_dir, req.table_out == NULL);
+	if (baseline && optind == argc - 1)
+		return run_baseline(baseline, argv[optind], tolerance);
 	if (optind != argc - 1) {
 		fputs(usage, stderr);
 		return 2;

@@ -1,0 +1,421 @@
+#include "compare.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomic_file.h"
+#include "gnuplot.h"
+#include "strbuf.h"
+#include "summary.h"
+
+static int bad_summary(struct aslr_error *err, const char *path, const char *what)
+{
+	return aslr_error_at(err, -EINVAL, path, 1, 1, "not an aslr-entropy summary: %s", what);
+}
+
+/* The run's folder name: the last component of the folder that holds summary.json. */
+static void run_name(const char *summary_path, char *name, size_t size)
+{
+	char dir[PATH_MAX];
+	const char *slash, *base;
+
+	snprintf(dir, sizeof(dir), "%s", summary_path);
+	slash = strrchr(dir, '/');
+	if (!slash) {
+		snprintf(name, size, ".");
+		return;
+	}
+	dir[slash - dir] = '\0';
+	while (strlen(dir) > 1 && dir[strlen(dir) - 1] == '/')
+		dir[strlen(dir) - 1] = '\0';
+	base = strrchr(dir, '/');
+	if (snprintf(name, size, "%s", base ? base + 1 : dir) >= (int)size)
+		name[size - 1] = '\0'; /* a name that long is cut, not refused */
+}
+
+static int load_regions(struct cmp_series *s, json_t *regions, const char *path, struct aslr_error *err)
+{
+	const char *name;
+	json_t *r;
+	unsigned i = 0;
+
+	s->region = calloc(json_object_size(regions) + 1, sizeof(*s->region));
+	if (!s->region)
+		return aslr_error_set(err, -ENOMEM, "out of memory");
+	json_object_foreach(regions, name, r) {
+		json_t *bits = json_object_get(r, "estimate_bits"), *kind = json_object_get(r, "estimate_kind");
+		if (!json_is_number(bits) || !json_is_string(kind))
+			return bad_summary(err, path, "a region without estimate_bits or estimate_kind");
+		snprintf(s->region[i].name, sizeof(s->region[i].name), "%s", name);
+		s->region[i].bits = json_number_value(bits);
+		snprintf(s->region[i].kind, sizeof(s->region[i].kind), "%s", json_string_value(kind));
+		s->region[i].absent = json_is_true(json_object_get(r, "absent"));
+		i++;
+	}
+	s->region_count = i;
+	return 0;
+}
+
+static int knob_value(json_t *series, const char *key)
+{
+	json_t *v = json_object_get(series, key);
+	return json_is_integer(v) ? (int)json_integer_value(v) : -1;
+}
+
+static int load_series(struct cmp_run *run, json_t *list, struct aslr_error *err)
+{
+	json_t *s;
+	size_t i;
+
+	run->series = calloc(json_array_size(list) + 1, sizeof(*run->series));
+	if (!run->series)
+		return aslr_error_set(err, -ENOMEM, "out of memory");
+	json_array_foreach(list, i, s) {
+		struct cmp_series *x = &run->series[run->series_count];
+		json_t *variant = json_object_get(s, "variant"), *mode = json_object_get(s, "mode");
+		json_t *regions = json_object_get(s, "regions");
+		int rc;
+		if (!json_is_string(variant) || !json_is_integer(mode) || !json_is_object(regions))
+			return bad_summary(err, run->path, "a series without variant, mode or regions");
+		snprintf(x->variant, sizeof(x->variant), "%s", json_string_value(variant));
+		x->mode = (int)json_integer_value(mode);
+		x->rnd_bits = knob_value(s, "mmap_rnd_bits");
+		x->rnd_compat_bits = knob_value(s, "mmap_rnd_compat_bits");
+		x->samples = json_integer_value(json_object_get(s, "samples"));
+		run->series_count++;
+		rc = load_regions(x, regions, run->path, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int compare_load(struct cmp_run *run, const char *path, struct aslr_error *err)
+{
+	struct stat st;
+	json_error_t jerr;
+	json_t *doc, *release;
+	int rc;
+
+	memset(run, 0, sizeof(*run));
+	if (stat(path, &st) < 0)
+		return aslr_error_at(err, -errno, path, 0, 0, "%s", strerror(errno));
+	snprintf(run->path, sizeof(run->path), S_ISDIR(st.st_mode) ? "%s/summary.json" : "%s", path);
+	if (S_ISDIR(st.st_mode) && access(run->path, F_OK) < 0)
+		return aslr_error_at(err, -EINVAL, path, 0, 0, "no summary.json here (analyze the run first: "
+				     "aslr-analyze %s)", path);
+	doc = json_load_file(run->path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!doc)
+		return aslr_error_at(err, -EINVAL, run->path, jerr.line, jerr.column, "%s", jerr.text);
+	if (strcmp(json_string_value(json_object_get(doc, "schema")) ?: "", SUMMARY_SCHEMA) != 0 ||
+	    !json_is_array(json_object_get(doc, "series"))) {
+		json_decref(doc);
+		return bad_summary(err, run->path, "no schema " SUMMARY_SCHEMA);
+	}
+	run_name(run->path, run->name, sizeof(run->name));
+	release = json_object_get(json_object_get(json_object_get(json_object_get(doc, "run"), "host"), "uname"),
+				  "release");
+	snprintf(run->release, sizeof(run->release), "%s", json_is_string(release) ? json_string_value(release) : "unknown");
+	rc = load_series(run, json_object_get(doc, "series"), err);
+	json_decref(doc);
+	if (rc < 0)
+		compare_free(run);
+	return rc;
+}
+
+void compare_free(struct cmp_run *run)
+{
+	for (unsigned i = 0; i < run->series_count; i++)
+		free(run->series[i].region);
+	free(run->series);
+	run->series = NULL;
+	run->series_count = 0;
+}
+
+static int same_key(const struct cmp_series *a, const struct cmp_series *b)
+{
+	return a->mode == b->mode && a->rnd_bits == b->rnd_bits && a->rnd_compat_bits == b->rnd_compat_bits &&
+	       strcmp(a->variant, b->variant) == 0;
+}
+
+const struct cmp_series *compare_match(const struct cmp_run *run, const struct cmp_series *key)
+{
+	for (unsigned i = 0; i < run->series_count; i++)
+		if (same_key(&run->series[i], key))
+			return &run->series[i];
+	return NULL;
+}
+
+static const struct cmp_region *find_region(const struct cmp_series *s, const char *name)
+{
+	for (unsigned i = 0; s && i < s->region_count; i++)
+		if (strcmp(s->region[i].name, name) == 0)
+			return &s->region[i];
+	return NULL;
+}
+
+static void series_label(const struct cmp_series *s, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s mode %d", s->variant, s->mode);
+
+	if (s->rnd_bits >= 0 && n >= 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, ", mmap_rnd_bits %d", s->rnd_bits);
+	if (s->rnd_compat_bits >= 0 && n >= 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, ", mmap_rnd_compat_bits %d", s->rnd_compat_bits);
+}
+
+/* Every series key, in the order first seen (first run first); keys point into the runs. */
+static unsigned all_keys(const struct cmp_run *runs, unsigned n, const struct cmp_series **keys, unsigned max)
+{
+	unsigned count = 0;
+
+	for (unsigned r = 0; r < n; r++)
+		for (unsigned i = 0; i < runs[r].series_count; i++) {
+			unsigned k = 0;
+			while (k < count && !same_key(keys[k], &runs[r].series[i]))
+				k++;
+			if (k == count && count < max)
+				keys[count++] = &runs[r].series[i];
+		}
+	return count;
+}
+
+/* Region names of key's series over all runs, first seen first. */
+static unsigned all_regions(const struct cmp_run *runs, unsigned n, const struct cmp_series *key,
+			    const char **names, unsigned max)
+{
+	unsigned count = 0;
+
+	for (unsigned r = 0; r < n; r++) {
+		const struct cmp_series *s = compare_match(&runs[r], key);
+		for (unsigned i = 0; s && i < s->region_count; i++) {
+			unsigned k = 0;
+			while (k < count && strcmp(names[k], s->region[i].name) != 0)
+				k++;
+			if (k == count && count < max)
+				names[count++] = s->region[i].name;
+		}
+	}
+	return count;
+}
+
+static void series_tag(const struct cmp_series *s, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s-mode%d", s->variant, s->mode);
+
+	if (s->rnd_bits >= 0 && n >= 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, "-rnd%d", s->rnd_bits);
+	if (s->rnd_compat_bits >= 0 && n >= 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, "-compat%d", s->rnd_compat_bits);
+}
+
+/* "28.0", "28.0 ≤" for a range bound, "–" when missing or absent. */
+static void bits_text(const struct cmp_region *r, char *buf, size_t size, int markdown)
+{
+	if (!r || r->absent)
+		snprintf(buf, size, "%s", markdown ? "–" : "-");
+	else
+		snprintf(buf, size, "%.1f%s", r->bits, strcmp(r->kind, "range") == 0 ? (markdown ? " ≤" : "<=") : "");
+}
+
+static void key_table(struct strbuf *md, FILE *out, const struct cmp_run *runs, unsigned n,
+		      const struct cmp_series *key)
+{
+	const char *names[256];
+	unsigned nr = all_regions(runs, n, key, names, 256);
+	char label[200], cell[64];
+
+	series_label(key, label, sizeof(label));
+	strbuf_printf(md, "## %s\n\n| region |", label);
+	if (out)
+		fprintf(out, "\n%s: headline bits (difference to %s)\n%-14s", label, runs[0].name, "region");
+	for (unsigned r = 0; r < n; r++) {
+		strbuf_printf(md, " %s |", runs[r].name);
+		if (out)
+			fprintf(out, "%-22.21s", runs[r].name);
+	}
+	strbuf_printf(md, "\n|---|");
+	for (unsigned r = 0; r < n; r++)
+		strbuf_printf(md, "---|");
+	strbuf_printf(md, "\n");
+	if (out)
+		fputc('\n', out);
+	for (unsigned i = 0; i < nr; i++) {
+		const struct cmp_region *base = find_region(compare_match(&runs[0], key), names[i]);
+		strbuf_printf(md, "| %s |", names[i]);
+		if (out)
+			fprintf(out, "%-14s", names[i]);
+		for (unsigned r = 0; r < n; r++) {
+			const struct cmp_region *x = find_region(compare_match(&runs[r], key), names[i]);
+			char md_cell[64], diff[32] = "";
+			bits_text(x, md_cell, sizeof(md_cell), 1);
+			bits_text(x, cell, sizeof(cell), 0);
+			if (r > 0 && x && base && !x->absent && !base->absent) {
+				double d = x->bits - base->bits;
+				snprintf(diff, sizeof(diff), " (%+.1f)", fabs(d) < 0.05 ? 0.0 : d); /* no "-0.0" */
+			}
+			strbuf_printf(md, " %s%s |", md_cell, diff);
+			if (out)
+				fprintf(out, "%-22s", strcat(cell, diff));
+		}
+		strbuf_printf(md, "\n");
+		if (out)
+			fputc('\n', out);
+	}
+	strbuf_printf(md, "\n");
+}
+
+static void key_plot(struct gnuplot_job *job, const struct cmp_run *runs, unsigned n,
+		     const struct cmp_series *key, unsigned k, const char *dir, const char *name)
+{
+	const char *names[256];
+	unsigned nr = all_regions(runs, n, key, names, 256);
+	struct strbuf body = { 0 };
+	char label[200];
+	double width = 0.8 / n;
+
+	for (unsigned r = 0; r < n; r++) {
+		strbuf_printf(&job->script, "$C%u_%u << EOD\n", k, r);
+		for (unsigned i = 0; i < nr; i++) {
+			const struct cmp_region *x = find_region(compare_match(&runs[r], key), names[i]);
+			if (x && !x->absent)
+				strbuf_printf(&job->script, "%u %.4f\n", i, x->bits);
+		}
+		strbuf_printf(&job->script, "EOD\n");
+	}
+	series_label(key, label, sizeof(label));
+	strbuf_printf(&body, "set title \"%s: headline bits per region and run\"\nset ylabel 'bits'\n"
+			     "set yrange [0:*]\nset xrange [-0.6:%u.6]\nset grid ytics\nset key below\n"
+			     "set boxwidth %.3f\nset style fill solid 0.8 border -1\nset xtics rotate by -30 (",
+		      label, nr - 1, width * 0.95);
+	for (unsigned i = 0; i < nr; i++)
+		strbuf_printf(&body, "%s\"%s\" %u", i ? ", " : "", names[i], i);
+	strbuf_printf(&body, ")\nplot ");
+	for (unsigned r = 0; r < n; r++) {
+		strbuf_printf(&body, "%s$C%u_%u using ($1+%.3f):2 with boxes title ", r ? ", " : "", k, r,
+			      -0.4 + width * (r + 0.5));
+		gnuplot_quote(&body, runs[r].name);
+	}
+	gnuplot_render(job, dir, name, 1200, 700, body.text);
+	strbuf_free(&body);
+}
+
+static void runs_table(struct strbuf *md, const struct cmp_run *runs, unsigned n)
+{
+	strbuf_printf(md, "# ASLR entropy compared\n\nHeadline bits per region (≤: only the range bound, an "
+			  "upper bound; – not measured), with the difference to the first run.\n\n"
+			  "| run | kernel | summary |\n|---|---|---|\n");
+	for (unsigned r = 0; r < n; r++)
+		strbuf_printf(md, "| %s | %s | `%s` |\n", runs[r].name, runs[r].release, runs[r].path);
+	strbuf_printf(md, "\n");
+}
+
+/* Series that some run lacks: listed with where they are missing. */
+static void unmatched(struct strbuf *md, FILE *out, const struct cmp_run *runs, unsigned n,
+		      const struct cmp_series **keys, unsigned nk)
+{
+	int header = 0;
+	char label[200];
+
+	for (unsigned k = 0; k < nk; k++) {
+		int missing = 0;
+		for (unsigned r = 0; r < n; r++)
+			missing |= !compare_match(&runs[r], keys[k]);
+		if (!missing)
+			continue;
+		if (!header++) {
+			strbuf_printf(md, "## Series without a match in every run\n\n");
+			if (out)
+				fprintf(out, "\nseries without a match in every run:\n");
+		}
+		series_label(keys[k], label, sizeof(label));
+		strbuf_printf(md, "- %s: missing in", label);
+		if (out)
+			fprintf(out, "  %s: missing in", label);
+		for (unsigned r = 0, c = 0; r < n; r++)
+			if (!compare_match(&runs[r], keys[k])) {
+				strbuf_printf(md, "%s %s", c ? "," : "", runs[r].name);
+				if (out)
+					fprintf(out, "%s %s", c ? "," : "", runs[r].name);
+				c++;
+			}
+		strbuf_printf(md, "\n");
+		if (out)
+			fputc('\n', out);
+	}
+	if (header)
+		strbuf_printf(md, "\n");
+}
+
+int compare_write(const struct cmp_run *runs, unsigned n, const char *dir, FILE *out,
+		  char *plots_warning, size_t warning_size, struct aslr_error *err)
+{
+	static struct gnuplot_job job;
+	const struct cmp_series *keys[512];
+	unsigned nk = all_keys(runs, n, keys, 512);
+	struct strbuf md = { 0 };
+	struct aslr_error plot_err;
+	char path[PATH_MAX], tag[160], name[200];
+	int rc;
+
+	memset(&job, 0, sizeof(job));
+	plots_warning[0] = '\0';
+	runs_table(&md, runs, n);
+	for (unsigned k = 0; k < nk; k++) {
+		key_table(&md, out, runs, n, keys[k]);
+		series_tag(keys[k], tag, sizeof(tag));
+		snprintf(name, sizeof(name), "compare-%s", tag);
+		key_plot(&job, runs, n, keys[k], k, dir, name);
+		strbuf_printf(&md, "![%s](%s.png)\n\n", name, name);
+	}
+	unmatched(&md, out, runs, n, keys, nk);
+	rc = gnuplot_run(&job, &plot_err);
+	if (rc < 0) {
+		char text[ASLR_ERROR_TEXT + 300];
+		aslr_error_format(&plot_err, text, sizeof(text));
+		snprintf(plots_warning, warning_size, "no plots: %s", text);
+		strbuf_printf(&md, "> Plots: %s\n", plots_warning);
+	}
+	if (md.failed) {
+		strbuf_free(&md);
+		return aslr_error_set(err, -ENOMEM, "out of memory");
+	}
+	snprintf(path, sizeof(path), "%s/compare.md", dir);
+	rc = aslr_write_file_atomic(path, md.text, md.len, err);
+	strbuf_free(&md);
+	return rc;
+}
+
+unsigned compare_baseline(const struct cmp_run *old, const struct cmp_run *now, double tolerance, FILE *out)
+{
+	unsigned regressions = 0;
+	char label[200];
+
+	for (unsigned i = 0; i < old->series_count; i++) {
+		const struct cmp_series *o = &old->series[i], *x = compare_match(now, o);
+		series_label(o, label, sizeof(label));
+		if (!x) {
+			fprintf(out, "note: %s is in the baseline but not in %s\n", label, now->name);
+			continue;
+		}
+		for (unsigned r = 0; r < o->region_count; r++) {
+			const struct cmp_region *b = &o->region[r], *c = find_region(x, b->name);
+			if (!c) {
+				fprintf(out, "note: %s %s is in the baseline but not in %s\n", label, b->name, now->name);
+				continue;
+			}
+			if (c->bits < b->bits - tolerance) {
+				fprintf(out, "REGRESSION %s %s: %.2f bits (%s) in %s, baseline %.2f bits (%s) in %s; "
+					     "tolerance %.2f\n",
+					label, b->name, c->bits, c->kind, now->name, b->bits, b->kind, old->name, tolerance);
+				regressions++;
+			}
+		}
+	}
+	return regressions;
+}

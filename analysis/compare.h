@@ -1,0 +1,58 @@
+/* compare.h: runs side by side, and the regression gate for kernel CI.
+ *
+ * Runs are read from their summary.json (a run folder or the file itself, from this
+ * machine or copied from others). Series match on variant, mode and knob values;
+ * series that do not match in every run are listed, never dropped silently. */
+#ifndef ASLR_COMPARE_H
+#define ASLR_COMPARE_H
+
+#include <limits.h>
+#include <stdio.h>
+
+#include "error.h"
+
+enum { COMPARE_MAX_RUNS = 16 };
+
+struct cmp_region {
+	char name[72];
+	double bits;      /* estimate_bits */
+	char kind[16];    /* estimate_kind */
+	int absent;
+};
+
+struct cmp_series {
+	char variant[72];
+	int mode, rnd_bits, rnd_compat_bits; /* knobs -1 when absent */
+	long long samples;
+	unsigned region_count;
+	struct cmp_region *region;
+};
+
+struct cmp_run {
+	char path[PATH_MAX];  /* the summary.json read */
+	char name[256];       /* the run folder's name */
+	char release[128];    /* kernel release from run.json, "unknown" without it */
+	unsigned series_count;
+	struct cmp_series *series;
+};
+
+/* Read a run folder's summary.json, or that file. -EINVAL for bad input (err has
+ * FILE:LINE:COLUMN), other -errno for I/O. */
+int compare_load(struct cmp_run *run, const char *path, struct aslr_error *err);
+void compare_free(struct cmp_run *run);
+
+/* The series of run with the same variant, mode and knobs as key, or NULL. */
+const struct cmp_series *compare_match(const struct cmp_run *run, const struct cmp_series *key);
+
+/* compare.md and compare-mode<m>.png/.svg into dir, the tables to out (may be NULL).
+ * *plots_warning gets why there are no plots ("" when there are). */
+int compare_write(const struct cmp_run *runs, unsigned n, const char *dir, FILE *out,
+		  char *plots_warning, size_t warning_size, struct aslr_error *err);
+
+/* The gate: one line to out per region of a matching series whose estimate fell below
+ * the baseline's minus tolerance (and per series or region missing, as a note).
+ * Returns the number of regressions. */
+unsigned compare_baseline(const struct cmp_run *old, const struct cmp_run *now, double tolerance,
+			  FILE *out);
+
+#endif

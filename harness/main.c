@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <pwd.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -67,6 +69,45 @@ static int own_bin_dir(char *buf, size_t size)
 	return 0;
 }
 
+/* As root, a probe that others could replace would run our code as theirs: refuse it. */
+static int check_probe_owner(const char *path, struct aslr_error *err)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	if (geteuid() != 0)
+		return 0;
+	if (stat(path, &st) < 0)
+		return aslr_error_at(err, -errno, path, 0, 0, "%s", strerror(errno));
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) || (st.st_uid != 0 && st.st_uid != geteuid()))
+		return aslr_error_at(err, -EPERM, path, 0, 0,
+				     "refusing to run as root a probe that other users can write "
+				     "(mode %04o, owner uid %u)", st.st_mode & 07777, (unsigned)st.st_uid);
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	if (stat(dir[0] ? dir : "/", &st) == 0 && (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
+		return aslr_error_at(err, -EPERM, path, 0, 0,
+				     "refusing to run as root a probe in a folder anyone can write (%s)", dir);
+	return 0;
+}
+
+static int resolve_user(struct run_config *cfg, const char *user, struct aslr_error *err)
+{
+	struct passwd *pw;
+
+	if (!user)
+		return 0;
+	if (geteuid() != 0)
+		return aslr_error_set(err, -EPERM, "--user needs root (probes already run as you)");
+	pw = getpwnam(user);
+	if (!pw)
+		return aslr_error_set(err, -EINVAL, "--user: no user '%s'", user);
+	cfg->drop_privileges = 1;
+	cfg->uid = (unsigned)pw->pw_uid;
+	cfg->gid = (unsigned)pw->pw_gid;
+	return 0;
+}
+
 static int resolve_variants(struct run_config *cfg, const struct harness_options *opts,
 			    struct aslr_error *err)
 {
@@ -79,7 +120,7 @@ static int resolve_variants(struct run_config *cfg, const struct harness_options
 		if (access(opts->probe_path, X_OK) < 0)
 			return aslr_error_at(err, -errno, opts->probe_path, 0, 0, "probe is not executable: %s",
 					     strerror(errno));
-		return 0;
+		return check_probe_owner(opts->probe_path, err);
 	}
 	if (own_bin_dir(bin, sizeof(bin)) < 0)
 		return aslr_error_set(err, -ENOENT, "cannot find the folder of aslr-harness");
@@ -149,6 +190,7 @@ int main(int argc, char **argv)
 	struct run_config cfg = { .opts = &opts, .argc = argc, .argv = argv, .stop = &stop_signal };
 	struct aslr_error err = { 0 };
 	static struct run run;
+	static struct resume resume;
 	int rc;
 
 	ensure_standard_fds();
@@ -164,8 +206,18 @@ int main(int argc, char **argv)
 	}
 	cfg.jobs = opts.jobs ? opts.jobs : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	cfg.progress = !opts.quiet && isatty(STDERR_FILENO);
-	if (resolve_variants(&cfg, &opts, &err) < 0)
-		return fail(&err, 2);
+	if (opts.resume_dir) {
+		rc = resume_load(&resume, opts.resume_dir, &opts, &cfg, &err);
+		if (rc == 0)
+			rc = resume_check_probes(&resume, &cfg, &err);
+		if (rc < 0)
+			return fail(&err, rc == -EINVAL ? 2 : 1);
+		cfg.resume = &resume;
+	} else if ((rc = resolve_variants(&cfg, &opts, &err)) < 0) {
+		return fail(&err, rc == -EPERM ? 1 : 2);
+	}
+	if ((rc = resolve_user(&cfg, opts.user, &err)) < 0)
+		return fail(&err, rc == -EPERM ? 1 : 2);
 	install_stop_handlers();
 	rc = run_prepare(&run, &cfg, &err);
 	if (rc < 0)
@@ -174,7 +226,7 @@ int main(int argc, char **argv)
 		run_abort(&run);
 		return fail(&err, 1);
 	}
-	if (prepare_out_dir(&cfg, &opts, &err) < 0) {
+	if (!cfg.resume && prepare_out_dir(&cfg, &opts, &err) < 0) {
 		run_abort(&run);
 		return fail(&err, 1);
 	}

@@ -25,6 +25,8 @@ const char harness_usage[] =
 	"  --mmap-rnd-compat-bits LIST  sweep vm.mmap_rnd_compat_bits, e.g. 8,16\n"
 	"                   (each value is a series; the knob is given back afterwards)\n"
 	"  --timeout SEC    kill a probe exec after SEC seconds (default 5)\n"
+	"  --user NAME      run the probes as NAME (the harness keeps the sysctls)\n"
+	"  --resume DIR     continue an interrupted run to the targets in DIR/run.json\n"
 	"  --no-analyze     only sample; do not compute statistics\n"
 	"  --quiet          no progress line\n"
 	"  --help           this text\n"
@@ -163,7 +165,7 @@ static int parse_timeout(const char *text, double *out)
 	return 0;
 }
 
-enum { OPT_RND_BITS = 253, OPT_RND_COMPAT_BITS = 254, OPT_PRESET = 255, OPT_SAMPLES = 256, OPT_MODES, OPT_JOBS, OPT_OUT, OPT_PROBE, OPT_VARIANTS, OPT_TIMEOUT,
+enum { OPT_USER = 251, OPT_RESUME = 252, OPT_RND_BITS = 253, OPT_RND_COMPAT_BITS = 254, OPT_PRESET = 255, OPT_SAMPLES = 256, OPT_MODES, OPT_JOBS, OPT_OUT, OPT_PROBE, OPT_VARIANTS, OPT_TIMEOUT,
        OPT_NO_ANALYZE, OPT_QUIET, OPT_HELP, OPT_VERSION };
 
 static const struct option long_options[] = {
@@ -177,6 +179,8 @@ static const struct option long_options[] = {
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "variants", required_argument, NULL, OPT_VARIANTS },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "resume", required_argument, NULL, OPT_RESUME },
 	{ "no-analyze", no_argument, NULL, OPT_NO_ANALYZE },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -184,11 +188,31 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* Options that say what a run samples; --resume takes all of that from the run itself. */
+static const char *shape_option_name(int opt)
+{
+	switch (opt) {
+	case OPT_SAMPLES: return "--samples";
+	case OPT_PRESET: return "--preset";
+	case OPT_MODES: return "--modes";
+	case OPT_OUT: return "--out";
+	case OPT_PROBE: return "--probe";
+	case OPT_VARIANTS: return "--variants";
+	case OPT_RND_BITS: return "--mmap-rnd-bits";
+	case OPT_RND_COMPAT_BITS: return "--mmap-rnd-compat-bits";
+	case OPT_USER: return "--user";
+	case OPT_TIMEOUT: return "--timeout";
+	}
+	return NULL;
+}
+
 static int apply_option(struct harness_options *opts, int opt, const char *arg,
 			struct aslr_error *err)
 {
 	uint64_t v;
 
+	if (shape_option_name(opt))
+		opts->shape_option = shape_option_name(opt);
 	switch (opt) {
 	case OPT_SAMPLES:
 		if (parse_u64(arg, 1, UINT64_C(1) << 40, &opts->samples) < 0)
@@ -222,6 +246,12 @@ static int apply_option(struct harness_options *opts, int opt, const char *arg,
 	case OPT_TIMEOUT:
 		if (parse_timeout(arg, &opts->timeout_sec) < 0)
 			return aslr_error_set(err, -EINVAL, "--timeout: expected seconds > 0, got '%s'", arg);
+		return 0;
+	case OPT_USER:
+		opts->user = arg;
+		return 0;
+	case OPT_RESUME:
+		opts->resume_dir = arg;
 		return 0;
 	case OPT_NO_ANALYZE:
 		opts->no_analyze = 1;
@@ -262,6 +292,9 @@ int harness_options_parse(struct harness_options *opts, int argc, char **argv,
 		return aslr_error_set(err, -EINVAL, "unexpected argument '%s' (try --help)", argv[optind]);
 	if (opts->probe_path && opts->variant_count)
 		return aslr_error_set(err, -EINVAL, "--probe and --variants exclude each other");
+	if (opts->resume_dir && opts->shape_option)
+		return aslr_error_set(err, -EINVAL, "--resume continues the run as its run.json describes it; "
+				      "drop %s", opts->shape_option);
 	if (opts->preset_precise && opts->samples_given)
 		return aslr_error_set(err, -EINVAL, "--preset and --samples exclude each other");
 	if (opts->preset_precise)

@@ -29,6 +29,9 @@ struct harness_options {
 	struct knob_values rnd_bits;        /* --mmap-rnd-bits */
 	struct knob_values rnd_compat_bits; /* --mmap-rnd-compat-bits */
 	double timeout_sec;
+	const char *user;       /* --user: run the probes as this user */
+	const char *resume_dir; /* --resume */
+	const char *shape_option; /* the last option that sets what is sampled (for --resume's check) */
 	int no_analyze;
 	int quiet;
 	int help;

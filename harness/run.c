@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sysctl.h"
@@ -149,6 +150,7 @@ static int learn_regions(struct run *st, struct aslr_error *err)
 		struct first_record fr = { .names = &st->names[v], .err = err };
 		struct spawn_config spawn = { .path = cfg->variants[v].probe, .argv = argv,
 					      .envp = run_probe_env, .jobs = 1, .target = 1,
+					      .drop_privileges = cfg->drop_privileges, .uid = cfg->uid, .gid = cfg->gid,
 					      .timeout_sec = cfg->opts->timeout_sec, .stop = cfg->stop };
 		int rc = spawn_run(&spawn, take_first_record, &fr, err);
 		if (rc == SPAWN_STOPPED)
@@ -173,9 +175,23 @@ static int start_runinfo(struct run *st, struct aslr_error *err)
 		.argc = cfg->argc, .argv = cfg->argv, .paths = &cfg->paths,
 		.probe_count = cfg->variant_count, .probes = probes, .probe_env = run_probe_env,
 		.jobs = cfg->jobs, .samples = cfg->opts->samples, .timeout_sec = cfg->opts->timeout_sec,
-		.mode_count = st->plan.count, .modes = st->plan.mode,
+		.mode_count = st->plan.count, .modes = st->plan.mode, .modes_current = cfg->opts->modes_current,
+		.rnd_bits = cfg->opts->rnd_bits.value, .rnd_bits_count = cfg->opts->rnd_bits.count,
+		.rnd_compat_bits = cfg->opts->rnd_compat_bits.value,
+		.rnd_compat_bits_count = cfg->opts->rnd_compat_bits.count, .user = cfg->opts->user,
 	};
 
+	if (cfg->resume) { /* the run's own record goes on, with the time it was picked up again */
+		char now[32];
+		json_t *resumed = json_object_get(cfg->resume->info, "resumed");
+		st->info = json_incref(cfg->resume->info);
+		if (!json_is_array(resumed))
+			json_object_set_new(st->info, "resumed", resumed = json_array());
+		runinfo_utc(now, sizeof(now), time(NULL));
+		json_array_append_new(resumed, json_string(now));
+		runinfo_set_status(st->info, "running");
+		return runinfo_write(st->info, cfg->out_dir, err);
+	}
 	for (unsigned i = 0; i < cfg->variant_count; i++)
 		probes[i] = (struct runinfo_probe){ cfg->variants[i].name, cfg->variants[i].probe };
 	st->info = runinfo_new(&ri, err);
@@ -200,6 +216,13 @@ static int open_samples(struct run *st, struct aslr_error *err)
 		return aslr_error_set(err, -ENOMEM, "out of memory");
 	st->writer->fd = -1;
 	snprintf(path, sizeof(path), "%s/samples.csv", st->cfg->out_dir);
+	if (st->cfg->resume) {
+		char header[RECORD_MAX_REGIONS * 34 + 64];
+		int n = samples_header_text(header, sizeof(header), &knobs, st->columns.name, st->columns.count);
+		rc = n < 0 ? aslr_error_set(err, -E2BIG, "header too long")
+			   : resume_scan_samples(st->cfg->resume, path, header, (size_t)n, &knobs, err);
+		return rc < 0 ? rc : samples_writer_append(st->writer, path, &knobs, err);
+	}
 	rc = samples_writer_create(st->writer, path, err);
 	if (rc == 0)
 		rc = samples_writer_header(st->writer, &knobs, st->columns.name, st->columns.count, err);
@@ -238,27 +261,34 @@ static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct sam
 	char *argv[] = { variant->probe, NULL };
 	char label[96];
 	struct progress progress;
+	uint64_t kept = resume_rows(cfg->resume, &key);
 	struct series s = {
-		.key = key, .names = &st->names[v], .column_of = st->column_of[v],
+		.key = key, .first_seq = kept, .names = &st->names[v], .column_of = st->column_of[v],
 		.columns = st->columns.count, .writer = st->writer, .progress = &progress,
 		.spawn = { .path = variant->probe, .argv = argv, .envp = run_probe_env,
-			   .jobs = cfg->jobs, .target = cfg->opts->samples,
+			   .jobs = cfg->jobs, .target = cfg->opts->samples > kept ? cfg->opts->samples - kept : 0,
 			   .no_randomize = st->plan.method[mode_i] == METHOD_PERSONALITY,
+			   .drop_privileges = cfg->drop_privileges, .uid = cfg->uid, .gid = cfg->gid,
 			   .timeout_sec = cfg->opts->timeout_sec, .stop = cfg->stop },
 	};
+	json_t *prior = runinfo_find_series(st->info, variant->name, key.mode, key.rnd_bits, key.rnd_compat_bits);
+	double prior_seconds = 0;
 	int va_space = -1, rc, held;
 
+	if (cfg->resume && prior) /* a resumed series goes on counting where it stopped */
+		runinfo_add_prior(prior, &s.tally, &prior_seconds);
 	snprintf(label, sizeof(label), "%s mode %d:", variant->name, key.mode);
 	progress_begin(&progress, cfg->progress, label, cfg->opts->samples);
 	rc = series_run(&s, err);
 	progress_end(&progress);
+	s.seconds += prior_seconds;
 	held = check_held(st, mode_i, &key, &va_space, rc < 0 ? NULL : err);
 	if (rc >= 0 && held < 0)
 		rc = held;
 	runinfo_set_series(st->info, &(struct runinfo_series){
 		.variant = variant->name, .mode = key.mode, .rnd_bits = key.rnd_bits,
 		.rnd_compat_bits = key.rnd_compat_bits, .method = mode_method_name(st->plan.method[mode_i]),
-		.va_space = va_space, .samples = s.accepted, .tally = &s.tally, .seconds = s.seconds });
+		.va_space = va_space, .samples = kept + s.accepted, .tally = &s.tally, .seconds = s.seconds });
 	if (rc == 0) {
 		int written = runinfo_write(st->info, cfg->out_dir, err);
 		rc = written < 0 ? written : rc;

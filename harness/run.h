@@ -15,6 +15,7 @@
 #include "modeplan.h"
 #include "options.h"
 #include "runinfo.h"
+#include "resume.h"
 #include "series.h"
 
 struct run_variant {
@@ -34,6 +35,9 @@ struct run_config {
 	const char *lock_path;         /* NULL: GUARD_LOCK_PATH */
 	struct runinfo_paths paths;    /* NULL members: the real /proc and /sys files */
 	volatile sig_atomic_t *stop;   /* set by SIGINT/SIGTERM/SIGHUP */
+	int drop_privileges;           /* --user: probes run as uid/gid */
+	unsigned uid, gid;
+	struct resume *resume;         /* --resume: what the run already holds; NULL otherwise */
 };
 
 /* The probe's fixed environment: stack addresses depend on its size. */

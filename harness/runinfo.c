@@ -143,17 +143,32 @@ static json_t *env_facts(char *const *env)
 	return json_pack("{s:o, s:I}", "names", names, "bytes", (json_int_t)bytes);
 }
 
+static json_t *int_list(const int *values, unsigned count)
+{
+	json_t *list = json_array();
+	for (unsigned i = 0; i < count; i++)
+		json_array_append_new(list, json_integer(values[i]));
+	return list;
+}
+
+/* What --resume needs to continue the run exactly as it was asked for. */
 static json_t *config_facts(const struct runinfo_config *cfg)
 {
-	json_t *argv = json_array(), *modes = json_array();
+	json_t *argv = json_array();
+	json_t *facts;
 
 	for (int i = 0; i < cfg->argc; i++)
 		json_array_append_new(argv, json_string(cfg->argv[i]));
-	for (unsigned i = 0; i < cfg->mode_count; i++)
-		json_array_append_new(modes, json_integer(cfg->modes[i]));
-	return json_pack("{s:o, s:I, s:o, s:i, s:f}", "command_line", argv, "samples",
-			 (json_int_t)cfg->samples, "modes", modes, "jobs", (int)cfg->jobs,
-			 "timeout_sec", cfg->timeout_sec);
+	facts = json_pack("{s:o, s:I, s:o, s:b, s:i, s:f, s:o}", "command_line", argv, "samples",
+			  (json_int_t)cfg->samples, "modes", int_list(cfg->modes, cfg->mode_count),
+			  "modes_current", cfg->modes_current, "jobs", (int)cfg->jobs, "timeout_sec",
+			  cfg->timeout_sec, "user", cfg->user ? json_string(cfg->user) : json_null());
+	if (cfg->rnd_bits_count)
+		json_object_set_new(facts, "mmap_rnd_bits", int_list(cfg->rnd_bits, cfg->rnd_bits_count));
+	if (cfg->rnd_compat_bits_count)
+		json_object_set_new(facts, "mmap_rnd_compat_bits",
+				    int_list(cfg->rnd_compat_bits, cfg->rnd_compat_bits_count));
+	return facts;
 }
 
 json_t *runinfo_new(const struct runinfo_config *cfg, struct aslr_error *err)
@@ -233,9 +248,8 @@ static int same_member(const json_t *a, const json_t *b, const char *key)
 
 int runinfo_set_series(json_t *info, const struct runinfo_series *s)
 {
-	json_t *list = json_object_get(info, "series");
-	size_t n = json_array_size(list);
-	json_t *last = n ? json_array_get(list, n - 1) : NULL;
+	json_t *list = json_object_get(info, "series"), *old;
+	size_t i;
 	json_t *entry = json_pack(
 		"{s:s, s:i, s:s, s:i, s:I, s:I, s:o, s:o, s:f, s:f}", "variant", s->variant, "mode", s->mode,
 		"method", s->method, "randomize_va_space", s->va_space, "samples", (json_int_t)s->samples,
@@ -249,14 +263,53 @@ int runinfo_set_series(json_t *info, const struct runinfo_series *s)
 		json_object_set_new(entry, "mmap_rnd_bits", json_integer(s->rnd_bits));
 	if (s->rnd_compat_bits >= 0)
 		json_object_set_new(entry, "mmap_rnd_compat_bits", json_integer(s->rnd_compat_bits));
-	if (last && json_integer_value(json_object_get(last, "mode")) == s->mode &&
-	    same_member(last, entry, "mmap_rnd_bits") && same_member(last, entry, "mmap_rnd_compat_bits") &&
-	    strcmp(json_string_value(json_object_get(last, "variant")), s->variant) == 0)
-		json_array_set_new(list, n - 1, entry);
-	else
-		json_array_append_new(list, entry);
+	json_array_foreach(list, i, old)
+		if (same_member(old, entry, "variant") && same_member(old, entry, "mode") &&
+		    same_member(old, entry, "mmap_rnd_bits") && same_member(old, entry, "mmap_rnd_compat_bits")) {
+			json_array_set_new(list, i, entry);
+			recount_failures(info);
+			return 0;
+		}
+	json_array_append_new(list, entry);
 	recount_failures(info);
 	return 0;
+}
+
+static int knob_matches(const json_t *entry, const char *key, int want)
+{
+	const json_t *v = json_object_get(entry, key);
+	return want < 0 ? v == NULL : json_is_integer(v) && json_integer_value(v) == want;
+}
+
+json_t *runinfo_find_series(json_t *info, const char *variant, int mode, int rnd_bits, int rnd_compat_bits)
+{
+	json_t *entry;
+	size_t i;
+
+	json_array_foreach(json_object_get(info, "series"), i, entry)
+		if (json_integer_value(json_object_get(entry, "mode")) == mode &&
+		    strcmp(json_string_value(json_object_get(entry, "variant")) ?: "", variant) == 0 &&
+		    knob_matches(entry, "mmap_rnd_bits", rnd_bits) &&
+		    knob_matches(entry, "mmap_rnd_compat_bits", rnd_compat_bits))
+			return entry;
+	return NULL;
+}
+
+void runinfo_add_prior(const json_t *entry, struct failure_tally *tally, double *seconds)
+{
+	const json_t *failures = json_object_get(entry, "failures");
+	const json_t *examples = json_object_get(entry, "failure_examples");
+
+	tally->execs += (uint64_t)json_integer_value(json_object_get(entry, "execs"));
+	for (int k = 0; k < FAILURE_KINDS; k++) {
+		uint64_t n = (uint64_t)json_integer_value(json_object_get(failures, failure_kind_name(k)));
+		const char *example = json_string_value(json_object_get(examples, failure_kind_name(k)));
+		if (n && !tally->count[k] && example)
+			snprintf(tally->example[k], sizeof(tally->example[k]), "%s", example);
+		tally->count[k] += n;
+		tally->failed += n;
+	}
+	*seconds += json_number_value(json_object_get(entry, "seconds"));
 }
 
 int runinfo_set_status(json_t *info, const char *status)

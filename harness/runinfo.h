@@ -34,6 +34,10 @@ struct runinfo_config {
 	double timeout_sec;
 	unsigned mode_count;
 	const int *modes;
+	int modes_current;                      /* --modes current */
+	const int *rnd_bits, *rnd_compat_bits;  /* swept values, or NULL */
+	unsigned rnd_bits_count, rnd_compat_bits_count;
+	const char *user;                       /* --user, or NULL */
 };
 
 /* The run's facts; NULL with err filled when a probe cannot be read. */
@@ -50,8 +54,14 @@ struct runinfo_series {
 	double seconds;
 };
 
-/* Append (or replace the last, when it is the same series) a series entry. */
+/* Set the entry of a series (replacing the one with the same variant, mode and knobs). */
 int runinfo_set_series(json_t *info, const struct runinfo_series *series);
+
+/* The entry of a series, or NULL. rnd_bits/rnd_compat_bits -1: the series has no such knob. */
+json_t *runinfo_find_series(json_t *info, const char *variant, int mode, int rnd_bits, int rnd_compat_bits);
+
+/* Add what an entry recorded (execs, failures and their first examples) to tally; its seconds to *seconds. */
+void runinfo_add_prior(const json_t *entry, struct failure_tally *tally, double *seconds);
 
 /* status: "running", "complete", "interrupted" or "failed"; sets "ended" unless running. */
 int runinfo_set_status(json_t *info, const char *status);

@@ -48,25 +48,43 @@ static void put(struct samples_writer *w, const char *s, size_t n)
 	w->len += n;
 }
 
+int samples_header_text(char *buf, size_t size, const struct samples_knobs *knobs, char names[][33],
+			unsigned count)
+{
+	size_t used = 0;
+	int n = snprintf(buf, size, "variant,mode,seq%s%s", knobs->has_rnd_bits ? ",mmap_rnd_bits" : "",
+			 knobs->has_rnd_compat_bits ? ",mmap_rnd_compat_bits" : "");
+
+	for (unsigned i = 0; n >= 0 && (used += (size_t)n) < size && i <= count; i++)
+		n = i < count ? snprintf(buf + used, size - used, ",%s", names[i]) : snprintf(buf + used, size - used, "\n");
+	return n < 0 || used >= size ? -1 : (int)used;
+}
+
+int samples_writer_append(struct samples_writer *w, const char *path, const struct samples_knobs *knobs,
+			  struct aslr_error *err)
+{
+	w->len = 0;
+	w->knobs = *knobs;
+	snprintf(w->path, sizeof(w->path), "%s", path);
+	w->fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	if (w->fd < 0)
+		return aslr_error_at(err, -errno, path, 0, 0, "cannot append: %s", strerror(errno));
+	return 0;
+}
+
 int samples_writer_header(struct samples_writer *w, const struct samples_knobs *knobs,
 			  char names[][33], unsigned count, struct aslr_error *err)
 {
-	static const char fixed[] = "variant,mode,seq";
-	int rc = ensure_room(w, sizeof(fixed) + 48 + (size_t)count * 34 + 1, err);
+	char line[RECORD_MAX_REGIONS * 34 + 64];
+	int n = samples_header_text(line, sizeof(line), knobs, names, count), rc;
 
+	if (n < 0)
+		return aslr_error_set(err, -E2BIG, "header too long");
+	rc = ensure_room(w, (size_t)n, err);
 	if (rc < 0)
 		return rc;
 	w->knobs = *knobs;
-	put(w, fixed, sizeof(fixed) - 1);
-	if (knobs->has_rnd_bits)
-		put(w, ",mmap_rnd_bits", 14);
-	if (knobs->has_rnd_compat_bits)
-		put(w, ",mmap_rnd_compat_bits", 21);
-	for (unsigned i = 0; i < count; i++) {
-		put(w, ",", 1);
-		put(w, names[i], strlen(names[i]));
-	}
-	put(w, "\n", 1);
+	put(w, line, (size_t)n);
 	return 0;
 }
 

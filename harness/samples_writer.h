@@ -37,6 +37,14 @@ struct samples_row_key {
 	uint64_t seq;
 };
 
+/* The header line, newline included, into buf; its length, or -1 when it does not fit. */
+int samples_header_text(char *buf, size_t size, const struct samples_knobs *knobs, char names[][33],
+			unsigned count);
+
+/* Open an existing samples.csv (of a resumed run) to append rows after its own. */
+int samples_writer_append(struct samples_writer *w, const char *path, const struct samples_knobs *knobs,
+			  struct aslr_error *err);
+
 /* The header line: variant,mode,seq[,mmap_rnd_bits][,mmap_rnd_compat_bits],<names...>. */
 int samples_writer_header(struct samples_writer *w, const struct samples_knobs *knobs,
 			  char names[][33], unsigned count, struct aslr_error *err);

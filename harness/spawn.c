@@ -57,6 +57,11 @@ static void exec_child(const struct spawn_config *cfg, int out_fd, int null_fd)
 		if (persona == -1 || personality((unsigned long)persona | ADDR_NO_RANDOMIZE) == -1)
 			_exit(126);
 	}
+	/* raw system calls: they change this task only, never the vforked-from parent's */
+	if (cfg->drop_privileges &&
+	    (syscall(SYS_setgroups, 0, NULL) < 0 || syscall(SYS_setresgid, cfg->gid, cfg->gid, cfg->gid) < 0 ||
+	     syscall(SYS_setresuid, cfg->uid, cfg->uid, cfg->uid) < 0))
+		_exit(126);
 	if (dup2(null_fd, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
 	    dup2(null_fd, STDERR_FILENO) < 0)
 		_exit(126);

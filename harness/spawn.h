@@ -40,6 +40,8 @@ struct spawn_config {
 	unsigned jobs;
 	uint64_t target;                /* stop once this many results were accepted */
 	int no_randomize;               /* personality(ADDR_NO_RANDOMIZE) in the child */
+	int drop_privileges;            /* run the probe as uid/gid, no supplementary groups */
+	unsigned uid, gid;
 	double timeout_sec;             /* per exec; <= 0: none */
 	volatile sig_atomic_t *stop;    /* set by a signal handler: kill in-flight, return */
 };

@@ -19,30 +19,6 @@ static const char *const regions[] = { "text", "data", "bss", "heap", "mmap", "l
 				       "vdso", "tls", "stack", "argv", "mmap_2m", "mmap_4m" };
 #define REGIONS (sizeof(regions) / sizeof(regions[0]))
 
-struct fixture {
-	char *dir;
-	char out[512];
-	char log[512];
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	f->dir = tu_mkdtemp();
-	snprintf(f->out, sizeof(f->out), "%s/run", f->dir);
-	snprintf(f->log, sizeof(f->log), "%s/stderr", f->dir);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	tu_rmrf(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
-}
 
 static int current_mode(void)
 {
@@ -102,12 +78,12 @@ static void check_rows(const struct tu_csv *csv, int mode)
 
 static void test_current_mode_rows(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_run_dirs *f = *state;
 	char samples[16];
 	char *argv[] = { (char[]){ HARNESS }, (char[]){ "--modes" }, (char[]){ "current" },
 			 (char[]){ "--samples" }, samples, (char[]){ "--quiet" },
 			 (char[]){ "--out" }, f->out, NULL };
-	char path[600], stdout_path[600];
+	char path[700], stdout_path[700];
 	struct tu_csv csv;
 	int mode = current_mode(), status;
 	char *printed;
@@ -145,7 +121,7 @@ static int exit_code(char *const argv[], const char *log)
 
 static void test_usage_and_help(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_run_dirs *f = *state;
 	char *help[] = { (char[]){ HARNESS }, (char[]){ "--help" }, NULL };
 	char *bad[] = { (char[]){ HARNESS }, (char[]){ "--samples" }, (char[]){ "zero" }, NULL };
 	char *variant[] = { (char[]){ HARNESS }, (char[]){ "--variants" }, (char[]){ "nosuch" },
@@ -165,7 +141,7 @@ static void test_usage_and_help(void **state)
 
 static void test_failing_probe_stops_with_exit_1(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_run_dirs *f = *state;
 	char *argv[] = { (char[]){ HARNESS }, (char[]){ "--modes" }, (char[]){ "current" },
 			 (char[]){ "--probe" }, (char[]){ "/bin/false" }, (char[]){ "--out" }, f->out,
 			 (char[]){ "--quiet" }, NULL };
@@ -180,9 +156,9 @@ static void test_failing_probe_stops_with_exit_1(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_current_mode_rows, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_usage_and_help, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failing_probe_stops_with_exit_1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_current_mode_rows, tu_run_dirs_setup, tu_run_dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_usage_and_help, tu_run_dirs_setup, tu_run_dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_failing_probe_stops_with_exit_1, tu_run_dirs_setup, tu_run_dirs_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

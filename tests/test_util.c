@@ -186,3 +186,26 @@ int tu_is_root(void)
 {
 	return geteuid() == 0;
 }
+
+int tu_run_dirs_setup(void **state)
+{
+	struct tu_run_dirs *f = calloc(1, sizeof(*f));
+
+	f->dir = tu_mkdtemp();
+	if (!f->dir)
+		return -1;
+	snprintf(f->out, sizeof(f->out), "%s/run", f->dir);
+	snprintf(f->log, sizeof(f->log), "%s/stderr", f->dir);
+	*state = f;
+	return 0;
+}
+
+int tu_run_dirs_teardown(void **state)
+{
+	struct tu_run_dirs *f = *state;
+
+	tu_rmrf(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}

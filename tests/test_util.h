@@ -35,4 +35,14 @@ void tu_csv_free(struct tu_csv *csv);
 
 int tu_is_root(void);
 
+/* A temp folder with the paths a harness test uses: out (the run folder, not created)
+ * and log (stderr). As cmocka setup/teardown: *state is the struct tu_run_dirs. */
+struct tu_run_dirs {
+	char *dir;
+	char out[600];
+	char log[600];
+};
+int tu_run_dirs_setup(void **state);
+int tu_run_dirs_teardown(void **state);
+
 #endif

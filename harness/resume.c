@@ -1,0 +1,245 @@
+#include "resume.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "probeinfo.h"
+#include "run.h"
+
+static int not_a_run(struct aslr_error *err, const char *path, const char *what)
+{
+	return aslr_error_at(err, -EINVAL, path, 0, 0, "cannot resume: %s", what);
+}
+
+static int read_int_list(const json_t *list, int *out, unsigned max, unsigned *count)
+{
+	const json_t *v;
+	size_t i;
+
+	*count = 0;
+	json_array_foreach((json_t *)(uintptr_t)list, i, v) {
+		if (!json_is_integer(v) || *count == max)
+			return -1;
+		out[(*count)++] = (int)json_integer_value(v);
+	}
+	return 0;
+}
+
+static int load_shape(const json_t *run, struct harness_options *opts, const char *path, struct aslr_error *err)
+{
+	const json_t *samples = json_object_get(run, "samples"), *user = json_object_get(run, "user");
+	const json_t *rnd = json_object_get(run, "mmap_rnd_bits"), *compat = json_object_get(run, "mmap_rnd_compat_bits");
+	unsigned modes;
+
+	if (!json_is_integer(samples) || json_integer_value(samples) < 1 ||
+	    read_int_list(json_object_get(run, "modes"), opts->modes, MAX_MODES, &modes) < 0 || !modes)
+		return not_a_run(err, path, "run.json has no samples or modes");
+	opts->samples = (uint64_t)json_integer_value(samples);
+	opts->mode_count = modes;
+	opts->modes_current = json_is_true(json_object_get(run, "modes_current"));
+	if ((rnd && read_int_list(rnd, opts->rnd_bits.value, MAX_KNOB_VALUES, &opts->rnd_bits.count) < 0) ||
+	    (compat && read_int_list(compat, opts->rnd_compat_bits.value, MAX_KNOB_VALUES,
+				     &opts->rnd_compat_bits.count) < 0))
+		return not_a_run(err, path, "run.json has bad knob values");
+	if (json_is_number(json_object_get(run, "timeout_sec")))
+		opts->timeout_sec = json_number_value(json_object_get(run, "timeout_sec"));
+	opts->user = json_is_string(user) ? json_string_value(user) : NULL;
+	return 0;
+}
+
+static int load_probes(struct resume *resume, const json_t *probes, struct run_config *cfg, const char *path,
+		       struct aslr_error *err)
+{
+	const json_t *p;
+	size_t i;
+
+	cfg->variant_count = 0;
+	json_array_foreach((json_t *)(uintptr_t)probes, i, p) {
+		const char *variant = json_string_value(json_object_get(p, "variant"));
+		const char *probe = json_string_value(json_object_get(p, "path"));
+		const char *sha = json_string_value(json_object_get(p, "sha256"));
+		if (!variant || !probe || !sha || cfg->variant_count == MAX_VARIANTS)
+			return not_a_run(err, path, "run.json's probes are incomplete");
+		snprintf(cfg->variants[cfg->variant_count].name, sizeof(cfg->variants[0].name), "%s", variant);
+		snprintf(cfg->variants[cfg->variant_count].probe, sizeof(cfg->variants[0].probe), "%s", probe);
+		snprintf(resume->sha256[cfg->variant_count], sizeof(resume->sha256[0]), "%s", sha);
+		cfg->variant_count++;
+	}
+	return cfg->variant_count ? 0 : not_a_run(err, path, "run.json names no probe");
+}
+
+int resume_load(struct resume *resume, const char *dir, struct harness_options *opts,
+		struct run_config *cfg, struct aslr_error *err)
+{
+	char path[PATH_MAX + 16];
+	json_error_t jerr;
+	const char *status;
+	int rc;
+
+	memset(resume, 0, sizeof(*resume));
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	resume->info = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!resume->info)
+		return aslr_error_at(err, -EINVAL, path, jerr.line, jerr.column, "%s", jerr.text);
+	status = json_string_value(json_object_get(resume->info, "status"));
+	if (status && strcmp(status, "complete") == 0)
+		return aslr_error_at(err, -EALREADY, path, 0, 0, "the run is already complete");
+	rc = load_shape(json_object_get(resume->info, "run"), opts, path, err);
+	if (rc == 0)
+		rc = load_probes(resume, json_object_get(resume->info, "probes"), cfg, path, err);
+	if (rc == 0 && snprintf(cfg->out_dir, sizeof(cfg->out_dir), "%s", dir) >= (int)sizeof(cfg->out_dir))
+		rc = aslr_error_set(err, -ENAMETOOLONG, "folder name too long");
+	return rc;
+}
+
+int resume_check_probes(const struct resume *resume, const struct run_config *cfg, struct aslr_error *err)
+{
+	for (unsigned v = 0; v < cfg->variant_count; v++) {
+		struct probe_info info;
+		int rc = probe_info_read(cfg->variants[v].probe, &info, err);
+		if (rc < 0)
+			return rc;
+		if (strcmp(info.sha256, resume->sha256[v]) != 0)
+			return aslr_error_at(err, -EINVAL, cfg->variants[v].probe, 0, 0,
+					     "cannot resume: the probe changed since the run started (SHA-256 %.16s..., "
+					     "the run used %.16s...)", info.sha256, resume->sha256[v]);
+	}
+	return 0;
+}
+
+/* The file, cut after its last newline (a row a kill cut short is dropped). */
+static char *read_whole_rows(const char *path, size_t *len, struct aslr_error *err)
+{
+	int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	char *text = NULL;
+	ssize_t n = 0;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		aslr_error_at(err, -errno, path, 0, 0, "cannot read: %s", strerror(errno));
+		goto out_close;
+	}
+	text = malloc((size_t)st.st_size + 1);
+	if (!text || (n = pread(fd, text, (size_t)st.st_size, 0)) != st.st_size) {
+		aslr_error_at(err, -EIO, path, 0, 0, "cannot read");
+		free(text);
+		text = NULL;
+		goto out_close;
+	}
+	while (n > 0 && text[n - 1] != '\n')
+		n--;
+	if (n != st.st_size && ftruncate(fd, n) < 0) {
+		aslr_error_at(err, -errno, path, 0, 0, "cannot cut the unfinished row: %s", strerror(errno));
+		free(text);
+		text = NULL;
+		goto out_close;
+	}
+	text[n] = '\0';
+	*len = (size_t)n;
+out_close:
+	if (fd >= 0)
+		close(fd);
+	return text;
+}
+
+static struct resume_series *series_for(struct resume *resume, const struct resume_series *key)
+{
+	struct resume_series *s;
+
+	for (unsigned i = 0; i < resume->series_count; i++) {
+		s = &resume->series[i];
+		if (s->mode == key->mode && s->rnd_bits == key->rnd_bits && s->rnd_compat_bits == key->rnd_compat_bits &&
+		    strcmp(s->variant, key->variant) == 0)
+			return s;
+	}
+	s = realloc(resume->series, (resume->series_count + 1) * sizeof(*s));
+	if (!s)
+		return NULL;
+	resume->series = s;
+	s = &resume->series[resume->series_count++];
+	*s = *key;
+	s->rows = 0;
+	return s;
+}
+
+/* One row: the fixed cells that name its series, and its seq, which must come next. */
+static int count_row(struct resume *resume, char *line, long lineno, unsigned cells,
+		     const struct samples_knobs *knobs, const char *path, struct aslr_error *err)
+{
+	struct resume_series key = { .rnd_bits = -1, .rnd_compat_bits = -1 }, *s;
+	char *field[8], *save = NULL, *tok = strtok_r(line, ",", &save);
+	unsigned n = 0, fixed = 3 + (unsigned)knobs->has_rnd_bits + (unsigned)knobs->has_rnd_compat_bits;
+	unsigned long long seq;
+
+	for (; tok; tok = strtok_r(NULL, ",", &save), n++)
+		if (n < fixed)
+			field[n] = tok;
+	if (n != cells)
+		return aslr_error_at(err, -EINVAL, path, lineno, 0, "cannot resume: %u cells, the header has %u", n, cells);
+	snprintf(key.variant, sizeof(key.variant), "%s", field[0]);
+	key.mode = atoi(field[1]);
+	seq = strtoull(field[2], NULL, 10);
+	if (knobs->has_rnd_bits)
+		key.rnd_bits = atoi(field[3]);
+	if (knobs->has_rnd_compat_bits)
+		key.rnd_compat_bits = atoi(field[3 + knobs->has_rnd_bits]);
+	s = series_for(resume, &key);
+	if (!s)
+		return aslr_error_set(err, -ENOMEM, "out of memory");
+	if (seq != s->rows)
+		return aslr_error_at(err, -EINVAL, path, lineno, 0, "cannot resume: seq %llu where %llu was due", seq,
+				     (unsigned long long)s->rows);
+	s->rows++;
+	return 0;
+}
+
+int resume_scan_samples(struct resume *resume, const char *path, const char *header, size_t len,
+			const struct samples_knobs *knobs, struct aslr_error *err)
+{
+	size_t size = 0;
+	char *text = read_whole_rows(path, &size, err), *line, *next;
+	unsigned cells = 1;
+	long lineno = 1;
+	int rc = 0;
+
+	if (!text)
+		return -EIO;
+	for (size_t i = 0; i + 1 < len; i++)
+		cells += header[i] == ',';
+	if (size < len || memcmp(text, header, len) != 0) {
+		rc = aslr_error_at(err, -EINVAL, path, 1, 1, "cannot resume: the header is not the one this run "
+				   "writes (did the probes change?)");
+		goto out_free;
+	}
+	for (line = text + len; rc == 0 && *line; line = next) {
+		next = strchr(line, '\n');
+		*next++ = '\0';
+		rc = count_row(resume, line, ++lineno, cells, knobs, path, err);
+	}
+out_free:
+	free(text);
+	return rc;
+}
+
+uint64_t resume_rows(const struct resume *resume, const struct samples_row_key *key)
+{
+	for (unsigned i = 0; resume && i < resume->series_count; i++) {
+		const struct resume_series *s = &resume->series[i];
+		if (s->mode == key->mode && s->rnd_bits == key->rnd_bits && s->rnd_compat_bits == key->rnd_compat_bits &&
+		    strcmp(s->variant, key->variant) == 0)
+			return s->rows;
+	}
+	return 0;
+}
+
+void resume_free(struct resume *resume)
+{
+	json_decref(resume->info);
+	free(resume->series);
+	memset(resume, 0, sizeof(*resume));
+}

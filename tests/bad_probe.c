@@ -1,0 +1,92 @@
+/* Misbehaving probes for the reliability tests, one binary per BEHAVIOR (tests/CMakeLists.txt).
+ * Each prints a good record most of the time and misbehaves on execs whose pid is a
+ * multiple of EVERY, so a series sees a known share of each fault:
+ *   crash, hang, garbage, partial, exit3, flood: fail every 3rd exec (beyond the 1 % budget)
+ *   rare: crash every 250th exec (within the budget)
+ *   grandchild: always a good record, but leaves a child that holds stdout open
+ *   uid: a good record whose region "uid" is the real uid it runs as */
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "record.h"
+
+#define CRASH 1
+#define HANG 2
+#define GARBAGE 3
+#define PARTIAL 4
+#define EXIT3 5
+#define FLOOD 6
+#define RARE 7
+#define GRANDCHILD 8
+#define UID 9
+
+#if BEHAVIOR == RARE
+#define EVERY 250
+#else
+#define EVERY 3
+#endif
+
+static int good_record(void)
+{
+	static int global = 1;
+	volatile int local = 0;
+	const char *names[] = { "text", "data", "stack", "uid" };
+	uint64_t values[] = { (uint64_t)(uintptr_t)&good_record, (uint64_t)(uintptr_t)&global,
+			      (uint64_t)(uintptr_t)&local, (uint64_t)getuid() };
+	char line[RECORD_MAX_LEN];
+	int len = record_format(line, sizeof(line), names, values, BEHAVIOR == UID ? 4 : 3);
+
+	return len > 0 && write(STDOUT_FILENO, line, (size_t)len) == len ? 0 : 1;
+}
+
+#if BEHAVIOR != GRANDCHILD && BEHAVIOR != UID
+static void misbehave(void)
+{
+	static char block[1 << 16];
+
+	switch (BEHAVIOR) {
+	case CRASH:
+	case RARE:
+		raise(SIGSEGV);
+		break;
+	case HANG:
+		for (;;)
+			pause();
+	case GARBAGE:
+		(void)!write(STDOUT_FILENO, "hello, world\n", 13);
+		_exit(0);
+	case PARTIAL:
+		(void)!write(STDOUT_FILENO, "aslr-probe/1 text=0x55", 22);
+		_exit(0);
+	case EXIT3:
+		good_record();
+		_exit(3);
+	case FLOOD:
+		memset(block, 'a', sizeof(block));
+		for (int i = 0; i < 64; i++) /* 4 MiB */
+			if (write(STDOUT_FILENO, block, sizeof(block)) < 0)
+				break;
+		_exit(0);
+	}
+}
+#endif
+
+int main(void)
+{
+#if BEHAVIOR == GRANDCHILD
+	if (fork() == 0) {
+		sleep(60); /* holds the stdout pipe open long after its parent is gone */
+		_exit(0);
+	}
+	return good_record();
+#elif BEHAVIOR == UID
+	return good_record();
+#else
+	if (getpid() % EVERY == 0)
+		misbehave();
+	return good_record();
+#endif
+}

@@ -1,0 +1,315 @@
+/* Reliability: misbehaving probes (tests/bad_probe.c) are counted by kind and stop the
+ * run past the budget; rare crashes do not; a grandchild holding stdout open does not
+ * hold up the run; SIGINT or SIGKILL then --resume ends with exactly N rows per series;
+ * planted symlinks are never followed; --user and the probe owner check. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "test_util.h"
+
+#define HARNESS ASLR_BIN_DIR "/aslr-harness"
+#define PROBES ASLR_BIN_DIR "/../tests/probes/bad-probe-"
+
+
+static double now_sec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* aslr-harness --modes current --no-analyze --quiet --out f->out plus extra; its exit code. */
+static int harness(struct tu_run_dirs *f, char **extra, int n)
+{
+	char *argv[24] = { (char[]){ HARNESS }, (char[]){ "--modes" }, (char[]){ "current" },
+			   (char[]){ "--no-analyze" }, (char[]){ "--quiet" }, (char[]){ "--out" }, f->out };
+	int argc = 7, status;
+
+	for (int i = 0; i < n; i++)
+		argv[argc++] = extra[i];
+	argv[argc] = NULL;
+	status = tu_run(argv, NULL, f->log);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static json_t *run_json(struct tu_run_dirs *f)
+{
+	char path[700];
+	snprintf(path, sizeof(path), "%s/run.json", f->out);
+	return json_load_file(path, 0, NULL);
+}
+
+static long long failures_of(json_t *run, const char *kind)
+{
+	return json_integer_value(json_object_get(json_object_get(run, "failures"), kind));
+}
+
+/* Every third exec misbehaves: far past the 1 % budget. */
+static void budget_exceeded_by(void **state, const char *behavior, const char *kind)
+{
+	struct tu_run_dirs *f = *state;
+	char probe[600], *extra[] = { (char[]){ "--probe" }, probe, (char[]){ "--samples" }, (char[]){ "1000" },
+				      (char[]){ "--timeout" }, (char[]){ "0.2" } };
+	char want[64], *text;
+	json_t *run;
+
+	snprintf(probe, sizeof(probe), PROBES "%s", behavior);
+	assert_int_equal(harness(f, extra, 6), 1);
+	text = tu_read_file(f->log, NULL);
+	snprintf(want, sizeof(want), " %s (e.g. ", kind);
+	if (!strstr(text, "too many probe failures") || !strstr(text, want))
+		fail_msg("%s: stderr was: %s", behavior, text);
+	free(text);
+	run = run_json(f);
+	assert_non_null(run);
+	assert_string_equal(json_string_value(json_object_get(run, "status")), "failed");
+	assert_true(failures_of(run, kind) >= 2);
+	json_decref(run);
+}
+
+static void test_crash(void **state) { budget_exceeded_by(state, "crash", "signal"); }
+static void test_hang(void **state) { budget_exceeded_by(state, "hang", "timeout"); }
+static void test_garbage(void **state) { budget_exceeded_by(state, "garbage", "malformed"); }
+static void test_partial(void **state) { budget_exceeded_by(state, "partial", "malformed"); }
+static void test_nonzero_exit(void **state) { budget_exceeded_by(state, "exit3", "exit"); }
+static void test_flood(void **state) { budget_exceeded_by(state, "flood", "overflow"); }
+
+static void test_rare_crash_within_budget(void **state)
+{
+	struct tu_run_dirs *f = *state;
+	char *extra[] = { (char[]){ "--probe" }, (char[]){ PROBES "rare" }, (char[]){ "--samples" }, (char[]){ "2000" } };
+	char path[700];
+	struct tu_csv csv;
+	json_t *run;
+
+	assert_int_equal(harness(f, extra, 4), 0);
+	run = run_json(f);
+	assert_string_equal(json_string_value(json_object_get(run, "status")), "complete");
+	/* one exec in 250 crashes: about 8 in 2000 execs, never more than 1 % */
+	assert_true(failures_of(run, "signal") >= 1);
+	json_decref(run);
+	snprintf(path, sizeof(path), "%s/samples.csv", f->out);
+	assert_int_equal(tu_csv_load(path, &csv), 0);
+	assert_int_equal(csv.rows, 2000);
+	tu_csv_free(&csv);
+}
+
+/* How many processes named like the grandchild probe are alive. Zombies do not count:
+ * a killed grandchild waits for init (its parent, the probe, is gone) to reap it. */
+static int count_processes(const char *comm_prefix)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		char path[300], *stat_text, *close_paren;
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name); /* "pid (comm) S ..." */
+		stat_text = tu_read_file(path, NULL);
+		close_paren = stat_text ? strrchr(stat_text, ')') : NULL;
+		if (close_paren && strstr(stat_text, comm_prefix) && close_paren[2] != 'Z')
+			n++;
+		free(stat_text);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void test_grandchild_holding_stdout(void **state)
+{
+	struct tu_run_dirs *f = *state;
+	char *extra[] = { (char[]){ "--probe" }, (char[]){ PROBES "grandchild" }, (char[]){ "--samples" },
+			  (char[]){ "200" } };
+	double t0 = now_sec();
+
+	assert_int_equal(harness(f, extra, 4), 0);
+	/* each grandchild sleeps 60 s with the pipe open: waiting for EOF would take hours */
+	assert_true(now_sec() - t0 < 30);
+	assert_int_equal(count_processes("bad-probe-grand"), 0); /* killed with their process group */
+}
+
+static int rows_per_series_exact(const char *csv_path, long n, int series)
+{
+	struct tu_csv csv;
+	int ok = tu_csv_load(csv_path, &csv) == 0 && csv.rows == (size_t)(n * series);
+	long next[4] = { 0 };
+
+	for (size_t r = 0; ok && r < csv.rows; r++) {
+		int s = atoi(csv.cell[r][1]) % 4;
+		ok = strtol(csv.cell[r][2], NULL, 10) == next[s]++;
+	}
+	tu_csv_free(&csv);
+	return ok;
+}
+
+static void interrupt_then_resume(void **state, int sig)
+{
+	struct tu_run_dirs *f = *state;
+	char *argv[] = { (char[]){ HARNESS }, (char[]){ "--modes" }, (char[]){ "current" }, (char[]){ "--samples" },
+			 (char[]){ "6000" }, (char[]){ "--no-analyze" }, (char[]){ "--quiet" }, (char[]){ "--out" }, f->out,
+			 NULL };
+	char *resume[] = { (char[]){ HARNESS }, (char[]){ "--resume" }, f->out, (char[]){ "--quiet" }, NULL };
+	char csv[700], summary[700];
+	struct stat st;
+	int status;
+	pid_t pid;
+
+	snprintf(csv, sizeof(csv), "%s/samples.csv", f->out);
+	pid = tu_spawn(argv, NULL, f->log);
+	for (int i = 0; i < 1000; i++) { /* until some rows are on disk */
+		if (stat(csv, &st) == 0 && st.st_size > 20000)
+			break;
+		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+	}
+	kill(pid, sig);
+	waitpid(pid, &status, 0);
+	assert_true(stat(csv, &st) == 0 && st.st_size > 20000);
+	status = tu_run(resume, NULL, f->log);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_true(rows_per_series_exact(csv, 6000, 1));
+	snprintf(summary, sizeof(summary), "%s/summary.json", f->out); /* --resume ends with the analysis */
+	assert_int_equal(stat(summary, &st), 0);
+	json_t *run = run_json(f);
+	assert_string_equal(json_string_value(json_object_get(run, "status")), "complete");
+	json_decref(run);
+	/* a complete run is not resumed again */
+	status = tu_run(resume, NULL, f->log);
+	assert_int_equal(WEXITSTATUS(status), 1);
+}
+
+static void test_sigint_then_resume(void **state) { interrupt_then_resume(state, SIGINT); }
+static void test_sigkill_then_resume(void **state) { interrupt_then_resume(state, SIGKILL); }
+
+static void test_resume_refuses_changed_probe(void **state)
+{
+	struct tu_run_dirs *f = *state;
+	char probe[700], *extra[] = { (char[]){ "--probe" }, probe, (char[]){ "--samples" }, (char[]){ "50" } };
+	char *resume[] = { (char[]){ HARNESS }, (char[]){ "--resume" }, f->out, (char[]){ "--quiet" }, NULL };
+	char path[700], *text;
+	json_t *run;
+	FILE *fp;
+	int status;
+
+	snprintf(probe, sizeof(probe), "%s/probe", f->dir);
+	/* a private copy of a good probe, so it can be changed afterwards */
+	{
+		char *cp[] = { (char[]){ "/bin/cp" }, (char[]){ PROBES "uid" }, probe, NULL };
+		assert_int_equal(tu_run(cp, NULL, NULL), 0);
+	}
+	assert_int_equal(harness(f, extra, 4), 0);
+	run = run_json(f); /* pretend it was interrupted */
+	json_object_set_new(run, "status", json_string("interrupted"));
+	snprintf(path, sizeof(path), "%s/run.json", f->out);
+	json_dump_file(run, path, 0);
+	json_decref(run);
+	fp = fopen(probe, "ab");
+	fputs("changed", fp);
+	fclose(fp);
+	status = tu_run(resume, NULL, f->log);
+	assert_int_equal(WEXITSTATUS(status), 2);
+	text = tu_read_file(f->log, NULL);
+	assert_non_null(strstr(text, "the probe changed since the run started"));
+	free(text);
+}
+
+static void test_planted_symlinks(void **state)
+{
+	struct tu_run_dirs *f = *state;
+	char target[700], link[700], *extra[] = { (char[]){ "--samples" }, (char[]){ "50" } };
+	char *text;
+	struct stat st;
+
+	snprintf(target, sizeof(target), "%s/precious", f->dir);
+	tu_write_file(target, "do not touch\n");
+	mkdir(f->out, 0755);
+	/* samples.csv planted: the run refuses to open it */
+	snprintf(link, sizeof(link), "%s/samples.csv", f->out);
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(harness(f, extra, 2), 1);
+	text = tu_read_file(target, NULL);
+	assert_string_equal(text, "do not touch\n");
+	free(text);
+	unlink(link);
+	/* run.json planted (samples.csv absent): replaced by rename, never written through */
+	snprintf(link, sizeof(link), "%s/run.json", f->out);
+	unlink(link);
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(harness(f, extra, 2), 0);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	text = tu_read_file(target, NULL);
+	assert_string_equal(text, "do not touch\n");
+	free(text);
+}
+
+static void test_user_and_owner_check(void **state)
+{
+	struct tu_run_dirs *f = *state;
+	char copy[700], *as_nobody[] = { (char[]){ "--probe" }, (char[]){ PROBES "uid" }, (char[]){ "--samples" },
+					 (char[]){ "100" }, (char[]){ "--user" }, (char[]){ "nobody" } };
+	char *writable[] = { (char[]){ "--probe" }, copy, (char[]){ "--samples" }, (char[]){ "10" } };
+	char path[700], *text;
+	struct tu_csv csv;
+	int col;
+
+	if (!tu_is_root()) {
+		print_message("--user and the owner check need root: skipped\n");
+		skip();
+	}
+	assert_int_equal(harness(f, as_nobody, 6), 0);
+	snprintf(path, sizeof(path), "%s/samples.csv", f->out);
+	assert_int_equal(tu_csv_load(path, &csv), 0);
+	col = tu_csv_col(&csv, "uid");
+	for (size_t r = 0; r < csv.rows; r++)
+		assert_true(tu_csv_u64(&csv, r, col) == 65534);
+	tu_csv_free(&csv);
+
+	snprintf(copy, sizeof(copy), "%s/writable-probe", f->dir);
+	{
+		char *cp[] = { (char[]){ "/bin/cp" }, (char[]){ PROBES "uid" }, copy, NULL };
+		assert_int_equal(tu_run(cp, NULL, NULL), 0);
+	}
+	chmod(copy, 0777);
+	snprintf(f->out, sizeof(f->out), "%s/run2", f->dir);
+	assert_int_equal(harness(f, writable, 4), 1);
+	text = tu_read_file(f->log, NULL);
+	assert_non_null(strstr(text, "other users can write"));
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_crash, tu_run_dirs_setup, tu_run_dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_hang, tu_run_dirs_setup, tu_run_dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_garbage, tu_run_dirs_setup, tu_run_dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_partial, tu_run_dirs_setup, tu_run_dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_nonzero_exit, tu_run_dirs_setup, tu_run_dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_flood, tu_run_dirs_setup, tu_run_dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_rare_crash_within_budget, tu_run_dirs_setup, tu_run_dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_grandchild_holding_stdout, tu_run_dirs_setup, tu_run_dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_sigint_then_resume, tu_run_dirs_setup, tu_run_dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_sigkill_then_resume, tu_run_dirs_setup, tu_run_dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_resume_refuses_changed_probe, tu_run_dirs_setup, tu_run_dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_planted_symlinks, tu_run_dirs_setup, tu_run_dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_user_and_owner_check, tu_run_dirs_setup, tu_run_dirs_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

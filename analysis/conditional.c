@@ -101,22 +101,34 @@ void conditional_clusters(const struct analysis *a, unsigned s, int *cluster)
 	}
 }
 
-json_t *conditional_clusters_json(const struct analysis *a, unsigned s)
+unsigned conditional_blocks(const struct analysis *a, unsigned s, struct region_block *blocks)
 {
 	int cluster[SAMPLES_MAX_COLUMNS];
-	unsigned n = a->table->region_count;
-	json_t *list = json_array();
+	unsigned n = a->table->region_count, count = 0;
 
 	conditional_clusters(a, s, cluster);
-	for (unsigned head = 0; head < n; head++) {
-		json_t *members = json_array();
+	for (unsigned head = 0; head < n && count < MAX_BLOCKS; head++) {
+		struct region_block *b = &blocks[count];
+		b->size = 0;
 		for (unsigned r = 0; r < n; r++)
 			if (cluster[r] == (int)head)
-				json_array_append_new(members, json_string(a->table->region[r]));
-		if (json_array_size(members) >= 2)
-			json_array_append_new(list, members);
-		else
-			json_decref(members);
+				b->member[b->size++] = (unsigned char)r;
+		count += b->size >= 2;
+	}
+	return count;
+}
+
+json_t *conditional_clusters_json(const struct analysis *a, unsigned s)
+{
+	static struct region_block blocks[MAX_BLOCKS];
+	unsigned n = conditional_blocks(a, s, blocks);
+	json_t *list = json_array();
+
+	for (unsigned b = 0; b < n; b++) {
+		json_t *members = json_array();
+		for (unsigned i = 0; i < blocks[b].size; i++)
+			json_array_append_new(members, json_string(a->table->region[blocks[b].member[i]]));
+		json_array_append_new(list, members);
 	}
 	return list;
 }

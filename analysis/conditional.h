@@ -32,6 +32,17 @@ int conditional_best_leak(const struct analysis *a, unsigned s, unsigned r_a, do
  * or -1 for a constant region. Exact, from the samples. */
 void conditional_clusters(const struct analysis *a, unsigned s, int *cluster);
 
+/* A block: two or more regions that move as one (their region indexes, ascending). */
+struct region_block {
+	unsigned size;
+	unsigned char member[SAMPLES_MAX_COLUMNS]; /* region indexes: SAMPLES_MAX_COLUMNS <= 256 */
+};
+
+enum { MAX_BLOCKS = SAMPLES_MAX_COLUMNS / 2 };
+
+/* The blocks of series s, in order of their first region; returns how many. */
+unsigned conditional_blocks(const struct analysis *a, unsigned s, struct region_block *blocks);
+
 /* [["mmap", "libc", ...], ...]: the clusters of two or more regions. */
 json_t *conditional_clusters_json(const struct analysis *a, unsigned s);
 

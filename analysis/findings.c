@@ -53,27 +53,20 @@ static unsigned fixed_regions(struct strbuf *out, const struct analysis *a, unsi
 /* One sentence per block of two or more regions that move together. */
 static unsigned blocks(struct strbuf *out, const struct analysis *a, unsigned s)
 {
-	int cluster[SAMPLES_MAX_COLUMNS];
-	unsigned n = a->table->region_count, said = 0;
+	static struct region_block block[MAX_BLOCKS];
+	unsigned n = conditional_blocks(a, s, block);
 
-	conditional_clusters(a, s, cluster);
-	for (unsigned head = 0; head < n; head++) {
-		unsigned size = 0;
-		for (unsigned r = 0; r < n; r++)
-			size += cluster[r] == (int)head;
-		if (size < 2)
-			continue;
+	for (unsigned b = 0; b < n; b++) {
 		strbuf_printf(out, "- In ");
 		series_label(out, a, s);
 		strbuf_printf(out, ",");
-		for (unsigned r = 0, k = 0; r < n; r++)
-			if (cluster[r] == (int)head)
-				strbuf_printf(out, "%s %s", k++ == 0 ? "" : k == size ? " and" : ",", a->table->region[r]);
+		for (unsigned i = 0; i < block[b].size; i++)
+			strbuf_printf(out, "%s %s", i == 0 ? "" : i + 1 == block[b].size ? " and" : ",",
+				      a->table->region[block[b].member[i]]);
 		strbuf_printf(out, " move together: their offsets never changed, so one leaked address "
-				   "gives away all %u.\n", size);
-		said++;
+				   "gives away all %u.\n", block[b].size);
 	}
-	return said;
+	return n;
 }
 
 /* heap against text over the modes where both move. */

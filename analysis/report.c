@@ -175,23 +175,16 @@ static void results_section(struct strbuf *sb, const struct analysis *a, const s
 
 static void cluster_list(struct strbuf *sb, const struct analysis *a, unsigned s)
 {
-	int cluster[SAMPLES_MAX_COLUMNS];
-	unsigned n = a->table->region_count, blocks = 0;
+	static struct region_block block[MAX_BLOCKS];
+	unsigned n = conditional_blocks(a, s, block);
 
-	conditional_clusters(a, s, cluster);
 	strbuf_printf(sb, "Blocks that move as one (their offsets never changed, so one leak reveals all):");
-	for (unsigned head = 0; head < n; head++) {
-		unsigned size = 0;
-		for (unsigned r = 0; r < n; r++)
-			size += cluster[r] == (int)head;
-		if (size < 2)
-			continue;
-		strbuf_printf(sb, "%s", blocks++ ? ";" : "");
-		for (unsigned r = 0, k = 0; r < n; r++)
-			if (cluster[r] == (int)head)
-				strbuf_printf(sb, "%s %s", k++ ? "," : "", a->table->region[r]);
+	for (unsigned b = 0; b < n; b++) {
+		strbuf_printf(sb, "%s", b ? ";" : "");
+		for (unsigned i = 0; i < block[b].size; i++)
+			strbuf_printf(sb, "%s %s", i ? "," : "", a->table->region[block[b].member[i]]);
 	}
-	strbuf_printf(sb, "%s.\n\n", blocks ? "" : " none");
+	strbuf_printf(sb, "%s.\n\n", n ? "" : " none");
 }
 
 static void leak_table(struct strbuf *sb, const struct analysis *a, unsigned s)

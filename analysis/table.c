@@ -132,30 +132,26 @@ static void print_leaks(FILE *out, const struct analysis *a)
 	int header = 0;
 
 	for (unsigned s = 0; s < a->series_count && a->series[s].pair; s++) {
-		int cluster[SAMPLES_MAX_COLUMNS], col, shown = 0;
-		conditional_clusters(a, s, cluster);
+		static struct region_block block[MAX_BLOCKS];
+		unsigned n = conditional_blocks(a, s, block);
+		int col, moving = 0;
 		for (unsigned r = 0; r < t->region_count; r++)
-			shown |= cluster[r] >= 0;
-		if (!shown)
+			moving |= a->series[s].region[r].kind != KIND_CONSTANT;
+		if (!moving)
 			continue;
 		if (!header++)
 			fprintf(out, "\nleaks: {blocks that move as one}, then A|B = bits of A left once B leaked "
 				     "(best leak):\n");
 		col = fprintf(out, "  %s mode %d:", a->series[s].series->variant, a->series[s].series->mode);
-		for (unsigned head = 0; head < t->region_count; head++) {
-			char block[400];
-			int len = 0, size = 0;
-			for (unsigned r = 0; r < t->region_count; r++)
-				if (cluster[r] == (int)head && len < 300) {
-					len += snprintf(block + len, sizeof(block) - (size_t)len, "%s%s", size ? " " : "{",
-							t->region[r]);
-					size++;
-				}
-			if (size < 2)
-				continue;
+		for (unsigned b = 0; b < n; b++) {
+			char text[400];
+			int len = 0;
+			for (unsigned i = 0; i < block[b].size && len < 300; i++)
+				len += snprintf(text + len, sizeof(text) - (size_t)len, "%s%s", i ? " " : "{",
+						t->region[block[b].member[i]]);
 			if (col + len + 2 > 99)
 				col = fprintf(out, "\n   ");
-			col += fprintf(out, " %s}", block);
+			col += fprintf(out, " %s}", text);
 		}
 		for (unsigned r = 0; r < t->region_count; r++) {
 			char item[200];

@@ -34,36 +34,30 @@ static void set_type(struct probe_info *info, unsigned type)
 		 type == ET_EXEC ? "EXEC" : type == ET_DYN ? "DYN" : "other");
 }
 
-static int read_elf64(int fd, struct probe_info *info)
+/* The program headers' largest PT_LOAD alignment and the ELF type, for either class. */
+static int read_elf(int fd, int elf_class, struct probe_info *info)
 {
-	Elf64_Ehdr eh;
-	Elf64_Phdr ph;
+	union { Elf64_Ehdr e64; Elf32_Ehdr e32; } eh;
+	union { Elf64_Phdr p64; Elf32_Phdr p32; } ph;
+	size_t eh_size = elf_class == 64 ? sizeof(eh.e64) : sizeof(eh.e32);
+	size_t ph_size = elf_class == 64 ? sizeof(ph.p64) : sizeof(ph.p32);
+	uint64_t phoff;
+	unsigned phnum, phentsize;
 
-	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
+	if (pread(fd, &eh, eh_size, 0) != (ssize_t)eh_size)
 		return -ENOEXEC;
-	set_type(info, eh.e_type);
-	for (unsigned i = 0; i < eh.e_phnum; i++) {
-		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (uint64_t)i * eh.e_phentsize)) != sizeof(ph))
+	set_type(info, elf_class == 64 ? eh.e64.e_type : eh.e32.e_type);
+	phoff = elf_class == 64 ? eh.e64.e_phoff : eh.e32.e_phoff;
+	phnum = elf_class == 64 ? eh.e64.e_phnum : eh.e32.e_phnum;
+	phentsize = elf_class == 64 ? eh.e64.e_phentsize : eh.e32.e_phentsize;
+	for (unsigned i = 0; i < phnum; i++) {
+		uint64_t type, align;
+		if (pread(fd, &ph, ph_size, (off_t)(phoff + (uint64_t)i * phentsize)) != (ssize_t)ph_size)
 			return -ENOEXEC;
-		if (ph.p_type == PT_LOAD && ph.p_align > info->pt_load_align)
-			info->pt_load_align = ph.p_align;
-	}
-	return 0;
-}
-
-static int read_elf32(int fd, struct probe_info *info)
-{
-	Elf32_Ehdr eh;
-	Elf32_Phdr ph;
-
-	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
-		return -ENOEXEC;
-	set_type(info, eh.e_type);
-	for (unsigned i = 0; i < eh.e_phnum; i++) {
-		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (uint64_t)i * eh.e_phentsize)) != sizeof(ph))
-			return -ENOEXEC;
-		if (ph.p_type == PT_LOAD && ph.p_align > info->pt_load_align)
-			info->pt_load_align = ph.p_align;
+		type = elf_class == 64 ? ph.p64.p_type : ph.p32.p_type;
+		align = elf_class == 64 ? ph.p64.p_align : ph.p32.p_align;
+		if (type == PT_LOAD && align > info->pt_load_align)
+			info->pt_load_align = align;
 	}
 	return 0;
 }
@@ -87,7 +81,7 @@ int probe_info_read(const char *path, struct probe_info *info, struct aslr_error
 		goto out_close;
 	}
 	info->elf_class = ident[EI_CLASS] == ELFCLASS32 ? 32 : 64;
-	rc = info->elf_class == 32 ? read_elf32(fd, info) : read_elf64(fd, info);
+	rc = read_elf(fd, info->elf_class, info);
 	if (rc < 0)
 		aslr_error_at(err, rc, path, 0, 0, "truncated ELF headers");
 out_close:

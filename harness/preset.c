@@ -2,6 +2,7 @@
 
 #include <math.h>
 
+#include "clock.h"
 #include "progress.h"
 #include "spawn.h"
 
@@ -33,11 +34,11 @@ int preset_measure_rate(const char *probe, char *const *envp, unsigned jobs, uns
 	char *argv[] = { (char *)(uintptr_t)probe, NULL };
 	struct spawn_config cfg = { .path = probe, .argv = argv, .envp = envp, .jobs = jobs,
 				    .target = n, .timeout_sec = 5, .stop = stop };
-	double start = progress_now();
+	double start = aslr_now_sec();
 	int rc = spawn_run(&cfg, count_success, NULL, err);
 
 	if (rc < 0)
 		return rc;
-	*rate = (double)n / (progress_now() - start);
+	*rate = (double)n / (aslr_now_sec() - start);
 	return 0;
 }

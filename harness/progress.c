@@ -1,19 +1,13 @@
 #include "progress.h"
 
 #include <stdio.h>
-#include <time.h>
 
-double progress_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "clock.h"
 
 void progress_begin(struct progress *p, int enabled, const char *label, uint64_t total)
 {
 	p->enabled = enabled;
-	p->start = progress_now();
+	p->start = aslr_now_sec();
 	p->last_print = 0;
 	p->total = total;
 	snprintf(p->label, sizeof(p->label), "%s", label);

@@ -20,6 +20,4 @@ void progress_update(struct progress *p, uint64_t done, double now);
 /* Clear the line. */
 void progress_end(struct progress *p);
 
-double progress_now(void);
-
 #endif

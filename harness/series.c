@@ -1,5 +1,7 @@
 #include "series.h"
 
+#include "clock.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -122,7 +124,7 @@ static int keep_row(struct series *s, const struct record *rec)
 	if (rc < 0)
 		return rc;
 	s->accepted++;
-	now = progress_now();
+	now = aslr_now_sec();
 	progress_update(s->progress, s->first_seq + s->accepted, now);
 	/* whole rows reach the disk at least every second, for --resume after a kill */
 	if (now - s->last_flush > 1.0) {
@@ -156,13 +158,13 @@ static int on_result(void *ctx, const struct probe_result *result)
 
 int series_run(struct series *s, struct aslr_error *err)
 {
-	double start = progress_now();
+	double start = aslr_now_sec();
 	int rc;
 
 	s->err = err;
 	s->last_flush = start;
 	rc = spawn_run(&s->spawn, on_result, s, err);
-	s->seconds = progress_now() - start;
+	s->seconds = aslr_now_sec() - start;
 	if (rc >= 0) {
 		int flushed = samples_writer_flush(s->writer, err);
 		if (flushed < 0)

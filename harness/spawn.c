@@ -8,9 +8,9 @@
 #include <sys/personality.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "record.h"
 
 /* One probe in flight. out_fd is closed (-1) once the pipe hit EOF or overflowed;
@@ -35,13 +35,6 @@ struct pool {
 	unsigned in_flight;
 	uint64_t accepted;
 };
-
-static double now_sec(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static int pidfd_open_pid(pid_t pid)
 {
@@ -97,7 +90,7 @@ static int slot_start(struct pool *pool, struct slot *slot, struct aslr_error *e
 	slot->out_fd = pipe_fds[0];
 	slot->len = 0;
 	slot->killed = 0;
-	slot->deadline = pool->cfg->timeout_sec > 0 ? now_sec() + pool->cfg->timeout_sec : 0;
+	slot->deadline = pool->cfg->timeout_sec > 0 ? aslr_now_sec() + pool->cfg->timeout_sec : 0;
 	pool->in_flight++;
 	return 0;
 }
@@ -193,7 +186,7 @@ static nfds_t build_poll_set(struct pool *pool, int *timeout_ms)
 	nfds_t n = 0;
 
 	if (pool->cfg->timeout_sec > 0)
-		now = now_sec();
+		now = aslr_now_sec();
 	for (unsigned i = 0; i < pool->cfg->jobs; i++) {
 		struct slot *slot = &pool->slots[i];
 		if (!slot->pid)

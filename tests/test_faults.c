@@ -18,18 +18,12 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "clock.h"
 #include "test_util.h"
 
 #define HARNESS ASLR_BIN_DIR "/aslr-harness"
 #define PROBES ASLR_BIN_DIR "/../tests/probes/bad-probe-"
 
-
-static double now_sec(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* aslr-harness --modes current --no-analyze --quiet --out f->out plus extra; its exit code. */
 static int harness(struct tu_run_dirs *f, char **extra, int n)
@@ -136,11 +130,11 @@ static void test_grandchild_holding_stdout(void **state)
 	struct tu_run_dirs *f = *state;
 	char *extra[] = { (char[]){ "--probe" }, (char[]){ PROBES "grandchild" }, (char[]){ "--samples" },
 			  (char[]){ "200" } };
-	double t0 = now_sec();
+	double t0 = aslr_now_sec();
 
 	assert_int_equal(harness(f, extra, 4), 0);
 	/* each grandchild sleeps 60 s with the pipe open: waiting for EOF would take hours */
-	assert_true(now_sec() - t0 < 30);
+	assert_true(aslr_now_sec() - t0 < 30);
 	assert_int_equal(count_processes("bad-probe-grand"), 0); /* killed with their process group */
 }
 

@@ -185,10 +185,8 @@ static unsigned variant_differences(struct strbuf *out, const struct analysis *a
 {
 	const char *variants[64];
 	unsigned nv = analysis_variants(a, variants, 64), said = 0;
-	int mode = -1;
+	int mode = analysis_highest_mode(a);
 
-	for (unsigned s = 0; s < a->series_count; s++)
-		mode = a->series[s].series->mode > mode ? a->series[s].series->mode : mode;
 	if (nv < 2)
 		return 0;
 	for (unsigned r = 0; r < a->table->region_count; r++) {
@@ -215,11 +213,6 @@ static unsigned variant_differences(struct strbuf *out, const struct analysis *a
 	return said;
 }
 
-static int knob_of(const struct sample_series *x, int knob)
-{
-	return knob ? x->rnd_compat_bits : x->rnd_bits;
-}
-
 /* The series of the first variant, with the other knob as in the first series, at mode
  * `mode`, whose knob value is the lowest (want_high 0) or highest (1); -1 if none. */
 static int knob_extreme(const struct analysis *a, int knob, int mode, int want_high)
@@ -229,11 +222,11 @@ static int knob_extreme(const struct analysis *a, int knob, int mode, int want_h
 
 	for (unsigned s = 0; s < a->series_count; s++) {
 		const struct sample_series *x = a->series[s].series;
-		if (x->mode != mode || knob_of(x, knob) < 0 || strcmp(x->variant, first->variant) != 0 ||
-		    knob_of(x, !knob) != knob_of(first, !knob))
+		if (x->mode != mode || analysis_knob(x, knob) < 0 || strcmp(x->variant, first->variant) != 0 ||
+		    analysis_knob(x, !knob) != analysis_knob(first, !knob))
 			continue;
-		if (best < 0 || (want_high ? knob_of(x, knob) > knob_of(a->series[best].series, knob)
-					   : knob_of(x, knob) < knob_of(a->series[best].series, knob)))
+		if (best < 0 || (want_high ? analysis_knob(x, knob) > analysis_knob(a->series[best].series, knob)
+					   : analysis_knob(x, knob) < analysis_knob(a->series[best].series, knob)))
 			best = (int)s;
 	}
 	return best;
@@ -244,10 +237,8 @@ static unsigned knob_effects(struct strbuf *out, const struct analysis *a)
 {
 	static const char *const knob_name[2] = { "vm.mmap_rnd_bits", "vm.mmap_rnd_compat_bits" };
 	unsigned said = 0;
-	int mode = -1;
+	int mode = analysis_highest_mode(a);
 
-	for (unsigned s = 0; s < a->series_count; s++)
-		mode = a->series[s].series->mode > mode ? a->series[s].series->mode : mode;
 	for (int knob = 0; knob < 2; knob++) {
 		int lo_s = knob_extreme(a, knob, mode, 0), hi_s = knob_extreme(a, knob, mode, 1);
 		if (lo_s < 0 || lo_s == hi_s)
@@ -257,8 +248,8 @@ static unsigned knob_effects(struct strbuf *out, const struct analysis *a)
 			if (lo->absent || fabs(hi->estimate_bits - lo->estimate_bits) < 1)
 				continue;
 			strbuf_printf(out, "- Raising %s from %d to %d takes %s from %.1f to %.1f bits (%s mode %d).\n",
-				      knob_name[knob], knob_of(a->series[lo_s].series, knob),
-				      knob_of(a->series[hi_s].series, knob), a->table->region[r], lo->estimate_bits,
+				      knob_name[knob], analysis_knob(a->series[lo_s].series, knob),
+				      analysis_knob(a->series[hi_s].series, knob), a->table->region[r], lo->estimate_bits,
 				      hi->estimate_bits, a->series[lo_s].series->variant, mode);
 			said++;
 		}

@@ -261,18 +261,16 @@ static int knob_plot(struct gnuplot_job *job, const struct analysis *a, int knob
 	const struct sample_series *first = a->series[0].series;
 	const char *knob_name = knob ? "mmap_rnd_compat_bits" : "mmap_rnd_bits";
 	struct strbuf body = { 0 };
-	int mode = -1, plotted = 0;
+	int mode = analysis_highest_mode(a), plotted = 0;
 
-	for (unsigned s = 0; s < a->series_count; s++)
-		mode = a->series[s].series->mode > mode ? a->series[s].series->mode : mode;
 	for (unsigned r = 0; r < a->table->region_count; r++) {
 		int points = 0;
 		for (unsigned s = 0; s < a->series_count; s++) {
 			const struct sample_series *x = a->series[s].series;
-			int v = knob ? x->rnd_compat_bits : x->rnd_bits, other = knob ? x->rnd_bits : x->rnd_compat_bits;
+			int v = analysis_knob(x, knob), other = analysis_knob(x, !knob);
 			const struct region_estimate *e = &a->series[s].region[r];
 			if (v < 0 || x->mode != mode || strcmp(x->variant, first->variant) != 0 ||
-			    other != (knob ? first->rnd_bits : first->rnd_compat_bits) || e->absent ||
+			    other != analysis_knob(first, !knob) || e->absent ||
 			    e->kind == KIND_CONSTANT)
 				continue;
 			if (!points++)

@@ -102,6 +102,20 @@ int analysis_find_series(const struct analysis *a, const char *variant, int mode
 	return -1;
 }
 
+int analysis_highest_mode(const struct analysis *a)
+{
+	int mode = -1;
+
+	for (unsigned s = 0; s < a->series_count; s++)
+		mode = a->series[s].series->mode > mode ? a->series[s].series->mode : mode;
+	return mode;
+}
+
+int analysis_knob(const struct sample_series *x, int knob)
+{
+	return knob ? x->rnd_compat_bits : x->rnd_bits;
+}
+
 unsigned analysis_variants(const struct analysis *a, const char **names, unsigned max)
 {
 	unsigned n = 0;

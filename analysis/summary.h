@@ -38,6 +38,12 @@ void analysis_series_label(const struct analysis *a, unsigned s, char *buf, size
 int analysis_find_series(const struct analysis *a, const char *variant, int mode, int rnd_bits,
 			 int rnd_compat_bits);
 
+/* The highest mode any series has (-1 without series): where findings compare variants and knobs. */
+int analysis_highest_mode(const struct analysis *a);
+
+/* A series' value of knob 0 (mmap_rnd_bits) or 1 (mmap_rnd_compat_bits); -1 when not swept. */
+int analysis_knob(const struct sample_series *x, int knob);
+
 /* Distinct variants, in series order, into names (at most max); returns how many. */
 unsigned analysis_variants(const struct analysis *a, const char **names, unsigned max);
 

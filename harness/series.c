@@ -1,10 +1,10 @@
 #include "series.h"
 
-#include "clock.h"
-
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "clock.h"
 
 static void quote_output(const char *out, size_t len, char *buf, size_t size)
 {

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,40 @@ static void test_findings(void **state)
 	assert_contains(sb.text, "huge is aligned to 2^21 bytes (its lowest varying bit): against page granularity that alignment costs 9 bits");
 	assert_contains(sb.text, "stack varies below the 4 KiB page (lowest varying bit 4)");
 	strbuf_free(&sb);
+}
+
+/* A knob sweep: lib is uniform over 2^(bits - 20) pages at mmap_rnd_bits = bits, so 28 and
+ * 30 give 8 and 10 bits; the finding must say so within the collision estimate's spread. */
+static void test_knob_finding(void **state)
+{
+	enum { N = 4000 };
+	struct sample_table t;
+	struct analysis a;
+	struct aslr_error err;
+	struct strbuf csv = { 0 }, out = { 0 };
+	struct rng r = { 9 };
+	double lo = 0, hi = 0;
+	const char *at;
+
+	(void)state;
+	strbuf_printf(&csv, "variant,mode,seq,mmap_rnd_bits,lib\n");
+	for (int bits = 28; bits <= 30; bits += 2)
+		for (int i = 0; i < N; i++)
+			strbuf_printf(&csv, "pie,2,%d,%d,0x%llx\n", i, bits,
+				      0x7f0000000000ULL + (unsigned long long)(rng_below(&r, 1u << (bits - 20)) << 12));
+	assert_int_equal(samples_load_buffer(&t, "mem", csv.text, csv.len, &err), 0);
+	assert_int_equal(analysis_compute(&a, &t, &err), 0);
+	findings_write(&out, &a);
+	at = strstr(out.text, "Raising vm.mmap_rnd_bits from 28 to 30 takes lib from ");
+	assert_non_null(at);
+	assert_int_equal(sscanf(at, "Raising vm.mmap_rnd_bits from 28 to 30 takes lib from %lf to %lf", &lo, &hi), 2);
+	/* 4 sd of the pair count: 4 / (sqrt(C(N,2) / 2^H) ln 2) bits, plus the 0.05 of printing */
+	assert_true(fabs(lo - 8) < 4 / (sqrt(N * (N - 1) / 2.0 / 256) * M_LN2) + 0.05);
+	assert_true(fabs(hi - 10) < 4 / (sqrt(N * (N - 1) / 2.0 / 1024) * M_LN2) + 0.05);
+	strbuf_free(&out);
+	strbuf_free(&csv);
+	analysis_free(&a);
+	samples_free(&t);
 }
 
 static void test_clusters(void **state)
@@ -242,6 +277,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_findings),
 		cmocka_unit_test(test_clusters),
+		cmocka_unit_test(test_knob_finding),
 		cmocka_unit_test(test_plots_and_report),
 		cmocka_unit_test(test_without_gnuplot),
 	};

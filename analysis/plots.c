@@ -297,7 +297,9 @@ static int knob_plot(struct gnuplot_job *job, const struct analysis *a, int knob
 	return 1;
 }
 
-unsigned plots_hist_regions(const struct analysis *a, unsigned s, unsigned *regions)
+/* Which regions get a histogram: up to PLOTS_MAX_HIST non-constant regions of series s
+ * with the highest headline, skipping any that moves as one with one already chosen. */
+static unsigned plots_hist_regions(const struct analysis *a, unsigned s, unsigned *regions)
 {
 	const struct region_estimate *e = a->series[s].region;
 	unsigned chosen = 0, used[SAMPLES_MAX_COLUMNS] = { 0 };

@@ -25,9 +25,4 @@ struct plot_list {
 int plots_draw(const struct analysis *a, const char *release, const char *dir,
 	       struct plot_list *list, struct aslr_error *err);
 
-/* Which regions get a histogram: up to PLOTS_MAX_HIST non-constant regions of series
- * s with the highest headline, skipping any that moves as one with one already chosen.
- * Returns the count; regions[] gets their indexes. */
-unsigned plots_hist_regions(const struct analysis *a, unsigned s, unsigned *regions);
-
 #endif

@@ -72,7 +72,8 @@ int guard_lock_shared(const char *lock_path, int *fd, struct aslr_error *err)
 	return take_lock(lock_path ? lock_path : GUARD_LOCK_PATH, LOCK_SH, fd, err);
 }
 
-void guard_restore_knobs(const struct guard_knob *knobs, unsigned count)
+/* What the guardian does once the harness is gone: every knob back to its original. */
+static void guard_restore_knobs(const struct guard_knob *knobs, unsigned count)
 {
 	for (unsigned i = 0; i < count; i++) {
 		int now;

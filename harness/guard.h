@@ -50,7 +50,4 @@ int guard_end(struct sysctl_guard *guard, struct aslr_error *err);
  * run goes on unlocked. -EBUSY when a changer holds it. */
 int guard_lock_shared(const char *lock_path, int *fd, struct aslr_error *err);
 
-/* The body of the guardian: wait for EOF on read_fd, then restore. Exposed for tests. */
-void guard_restore_knobs(const struct guard_knob *knobs, unsigned count);
-
 #endif

@@ -105,30 +105,45 @@ static void first_error_line(int errors_fd, char *buf, size_t size)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
+static void close_pair(int fds[2])
+{
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+}
+
+/* Fork gnuplot with the script pipe on its stdin. On success *script_w is the pipe's
+ * write end. *errors_fd (gnuplot's stderr) is the caller's to close either way. */
 static int start(int *script_w, int *errors_fd, pid_t *pid, struct aslr_error *err)
 {
-	int script[2], report[2], exec_errno = 0;
-	ssize_t n;
+	int script[2] = { -1, -1 }, report[2] = { -1, -1 }, exec_errno = 0, rc = 0;
 
 	*errors_fd = memfd_create("gnuplot-stderr", MFD_CLOEXEC);
-	if (*errors_fd < 0 || pipe2(script, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0)
-		return aslr_error_set(err, -errno, "gnuplot: %s", strerror(errno));
+	if (*errors_fd < 0 || pipe2(script, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0) {
+		rc = aslr_error_set(err, -errno, "gnuplot: %s", strerror(errno));
+		goto out_close;
+	}
 	*pid = fork();
+	if (*pid < 0) {
+		rc = aslr_error_set(err, -errno, "gnuplot: fork: %s", strerror(errno));
+		goto out_close;
+	}
 	if (*pid == 0)
 		exec_gnuplot(script[0], *errors_fd, report[1]);
-	close(script[0]);
 	close(report[1]);
-	n = *pid < 0 ? 0 : read(report[0], &exec_errno, sizeof(exec_errno));
-	close(report[0]);
-	*script_w = script[1];
-	if (*pid < 0 || n > 0) {
-		close(script[1]);
-		if (*pid > 0)
-			waitpid(*pid, NULL, 0);
-		return aslr_error_set(err, -ENOENT, "gnuplot cannot be started (%s)",
-				      strerror(*pid < 0 ? errno : exec_errno));
+	report[1] = -1;
+	if (read(report[0], &exec_errno, sizeof(exec_errno)) > 0) { /* EOF means the exec worked */
+		waitpid(*pid, NULL, 0);
+		rc = aslr_error_set(err, -ENOENT, "gnuplot cannot be started (%s)", strerror(exec_errno));
+		goto out_close;
 	}
-	return 0;
+	*script_w = script[1];
+	script[1] = -1;
+out_close:
+	close_pair(script);
+	close_pair(report);
+	return rc;
 }
 
 static void discard_outputs(struct gnuplot_job *job)

@@ -20,9 +20,7 @@ struct root_fixture {
 int root_setup(void **state);
 int root_teardown(void **state);
 int read_va_space(void);
-/* Wait up to 5 s for randomize_va_space to read want. */
+/* Wait up to 10 s for randomize_va_space to read want. */
 int wait_va_space(int want);
-/* Wait up to 10 s until path holds at least lines lines. */
-int wait_for_lines(const char *path, int lines);
 
 #endif

@@ -31,7 +31,7 @@ static pid_t start_long_run(struct root_fixture *f, char *csv_path, size_t size)
 
 	snprintf(csv_path, size, "%s/samples.csv", f->out);
 	assert_true(pid > 0);
-	assert_true(wait_for_lines(csv_path, 50)); /* rows reach the file at least once a second */
+	assert_true(tu_wait_lines(csv_path, 50)); /* rows reach the file at least once a second */
 	assert_int_equal(read_va_space(), 0);
 	return pid;
 }

@@ -16,7 +16,7 @@
 
 #include "guard.h"
 #include "sysctl.h"
-#include "test_util.h"
+#include "test_util.h" /* values are read back with tu_read_int, not the code under test */
 
 struct paths {
 	char *dir;
@@ -47,23 +47,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int value_of(const char *path)
-{
-	int v = -1;
-	sysctl_read_int(path, &v, NULL);
-	return v;
-}
-
-/* The guardian restores asynchronously: wait up to 5 s for the value. */
-static int wait_for_value(const char *path, int want)
-{
-	for (int i = 0; i < 500; i++) {
-		if (value_of(path) == want)
-			return 1;
-		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
-	}
-	return 0;
-}
 
 static void test_read_write(void **state)
 {
@@ -75,7 +58,7 @@ static void test_read_write(void **state)
 	assert_int_equal(v, 2);
 	assert_int_equal(sysctl_write_int(p->knob, 10, &err), 0);
 	assert_int_equal(sysctl_write_int(p->knob, 0, &err), 0);
-	assert_int_equal(value_of(p->knob), 0);
+	assert_int_equal(tu_read_int(p->knob), 0);
 	tu_write_file(p->knob, "two\n");
 	assert_int_equal(sysctl_read_int(p->knob, &v, &err), -22);
 	assert_int_equal(sysctl_read_int("/nonexistent/knob", &v, &err), -2);
@@ -91,14 +74,14 @@ static void test_guard_restores_on_end(void **state)
 	assert_int_equal(guard_begin(&g, p->lock, knobs, 2, &err), 0);
 	assert_int_equal(guard_set(&g, 0, 0, &err), 0);
 	assert_int_equal(guard_set(&g, 1, 32, &err), 0);
-	assert_int_equal(value_of(p->knob), 0);
+	assert_int_equal(tu_read_int(p->knob), 0);
 	assert_int_equal(guard_restore(&g, &err), 0);
 	assert_int_equal(guard_restore(&g, &err), 0); /* idempotent */
-	assert_int_equal(value_of(p->knob), 2);
+	assert_int_equal(tu_read_int(p->knob), 2);
 	assert_int_equal(guard_set(&g, 0, 1, &err), 0);
 	assert_int_equal(guard_end(&g, &err), 0);
-	assert_int_equal(value_of(p->knob), 2);
-	assert_int_equal(value_of(p->knob2), 28);
+	assert_int_equal(tu_read_int(p->knob), 2);
+	assert_int_equal(tu_read_int(p->knob2), 28);
 	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1); /* guardian reaped */
 }
 
@@ -125,11 +108,11 @@ static void test_guardian_restores_after_sigkill(void **state)
 	close(ready[1]);
 	assert_int_equal(read(ready[0], &c, 1), 1);
 	close(ready[0]);
-	assert_int_equal(value_of(p->knob), 0);
+	assert_int_equal(tu_read_int(p->knob), 0);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	assert_true(WIFSIGNALED(status));
-	assert_true(wait_for_value(p->knob, 2));
+	assert_true(tu_wait_int(p->knob, 2) /* the guardian restores asynchronously */);
 }
 
 static void test_second_holder_refused(void **state)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 char *tu_mkdtemp(void)
@@ -180,6 +181,43 @@ void tu_csv_free(struct tu_csv *csv)
 	free(csv->header);
 	free(csv->text);
 	memset(csv, 0, sizeof(*csv));
+}
+
+int tu_read_int(const char *path)
+{
+	char *text = tu_read_file(path, NULL);
+	int v = text ? atoi(text) : -1;
+
+	free(text);
+	return v;
+}
+
+static void sleep_10ms(void)
+{
+	nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+}
+
+int tu_wait_int(const char *path, int want)
+{
+	for (int i = 0; i < 1000; i++, sleep_10ms())
+		if (tu_read_int(path) == want)
+			return 1;
+	return 0;
+}
+
+int tu_wait_lines(const char *path, int lines)
+{
+	for (int i = 0; i < 1000; i++, sleep_10ms()) {
+		size_t len;
+		char *text = tu_read_file(path, &len);
+		int n = 0;
+		for (size_t k = 0; text && k < len; k++)
+			n += text[k] == '\n';
+		free(text);
+		if (n >= lines)
+			return 1;
+	}
+	return 0;
 }
 
 int tu_is_root(void)

@@ -35,6 +35,12 @@ void tu_csv_free(struct tu_csv *csv);
 
 int tu_is_root(void);
 
+/* The integer a file (a sysctl, say) holds; -1 when unreadable. */
+int tu_read_int(const char *path);
+/* Poll every 10 ms, up to 10 s: 1 once path reads want / holds at least lines lines. */
+int tu_wait_int(const char *path, int want);
+int tu_wait_lines(const char *path, int lines);
+
 /* A temp folder with the paths a harness test uses: out (the run folder, not created)
  * and log (stderr). As cmocka setup/teardown: *state is the struct tu_run_dirs. */
 struct tu_run_dirs {

@@ -27,14 +27,6 @@
 #define RND_BITS "/proc/sys/vm/mmap_rnd_bits"
 #define COMPAT_BITS "/proc/sys/vm/mmap_rnd_compat_bits"
 
-static int read_int(const char *path)
-{
-	char *text = tu_read_file(path, NULL);
-	int v = text ? atoi(text) : -1;
-	free(text);
-	return v;
-}
-
 static int run_harness(struct root_fixture *f, char **extra, int n_extra)
 {
 	char *argv[32] = { (char[]){ HARNESS }, (char[]){ "--no-analyze" }, (char[]){ "--quiet" },
@@ -74,7 +66,7 @@ static void test_variant_matrix(void **state)
 			  (char[]){ "--samples" }, (char[]){ "300" } };
 	struct sample_table t;
 	struct analysis a;
-	int compat = read_int(COMPAT_BITS);
+	int compat = tu_read_int(COMPAT_BITS);
 
 	if (!f)
 		skip();
@@ -111,14 +103,14 @@ static void test_rnd_bits_sweep(void **state)
 	struct root_fixture *f = *state;
 	char *extra[] = { (char[]){ "--modes" }, (char[]){ "2" }, (char[]){ "--mmap-rnd-bits" },
 			  (char[]){ "28-32" }, (char[]){ "--samples" }, (char[]){ "300" } };
-	int original = read_int(RND_BITS);
+	int original = tu_read_int(RND_BITS);
 	struct sample_table t;
 	struct analysis a;
 
 	if (!f)
 		skip();
 	assert_int_equal(run_harness(f, extra, 6), 0);
-	assert_int_equal(read_int(RND_BITS), original);
+	assert_int_equal(tu_read_int(RND_BITS), original);
 	load(f, &t, &a);
 	assert_true(t.has_rnd_bits);
 	for (int bits = 28; bits <= 32; bits++) {
@@ -137,7 +129,7 @@ static void test_knob_back_after_sigkill(void **state)
 	char *argv[] = { (char[]){ HARNESS }, (char[]){ "--modes" }, (char[]){ "2" }, (char[]){ "--mmap-rnd-bits" },
 			 (char[]){ "32" }, (char[]){ "--samples" }, (char[]){ "10000000" }, (char[]){ "--no-analyze" },
 			 (char[]){ "--quiet" }, (char[]){ "--out" }, NULL, NULL };
-	int original = read_int(RND_BITS), status;
+	int original = tu_read_int(RND_BITS), status;
 	char csv[600];
 	pid_t pid;
 
@@ -150,13 +142,11 @@ static void test_knob_back_after_sigkill(void **state)
 	argv[10] = f->out;
 	snprintf(csv, sizeof(csv), "%s/samples.csv", f->out);
 	pid = tu_spawn(argv, NULL, f->log);
-	assert_true(wait_for_lines(csv, 50));
-	assert_int_equal(read_int(RND_BITS), 32);
+	assert_true(tu_wait_lines(csv, 50));
+	assert_int_equal(tu_read_int(RND_BITS), 32);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
-	for (int i = 0; i < 500 && read_int(RND_BITS) != original; i++)
-		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
-	assert_int_equal(read_int(RND_BITS), original);
+	assert_true(tu_wait_int(RND_BITS, original)); /* the guardian's work */
 	assert_true(wait_va_space(f->original));
 }
 
@@ -164,7 +154,7 @@ static void test_refused_value(void **state)
 {
 	struct root_fixture *f = *state;
 	char *extra[] = { (char[]){ "--mmap-rnd-bits" }, (char[]){ "28,40" } };
-	int original = read_int(RND_BITS);
+	int original = tu_read_int(RND_BITS);
 	struct stat st;
 	char *text;
 
@@ -175,7 +165,7 @@ static void test_refused_value(void **state)
 	assert_non_null(strstr(text, "40 is outside the range this kernel accepts"));
 	free(text);
 	assert_true(stat(f->out, &st) < 0); /* nothing sampled, nothing written */
-	assert_int_equal(read_int(RND_BITS), original);
+	assert_int_equal(tu_read_int(RND_BITS), original);
 	assert_int_equal(read_va_space(), f->original);
 }
 

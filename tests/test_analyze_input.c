@@ -141,8 +141,8 @@ static void test_foreign_csv(void **state)
 	json_t *stack = json_object_get(regions, "stack");
 	assert_int_equal(json_integer_value(json_object_get(stack, "samples")), 3);
 	assert_int_equal(json_integer_value(json_object_get(stack, "alignment_bit")), 12);
-	assert_true(json_real_value(json_object_get(stack, "range_bits")) == 1.5849625007211563 ||
-		    fabs(json_real_value(json_object_get(stack, "range_bits")) - log2(3)) < 1e-5);
+	/* 0x1000..0x3000 in pages: log2(2 + 1); summary.json keeps 6 significant digits */
+	assert_true(fabs(json_real_value(json_object_get(stack, "range_bits")) - log2(3)) < 1e-5);
 	json_decref(doc);
 	tu_rmrf(dir);
 	free(dir);

@@ -146,6 +146,7 @@ void analysis_free(struct analysis *a)
 	for (unsigned s = 0; s < a->series_count; s++) {
 		free(a->series[s].region);
 		free(a->series[s].pair);
+		free(a->series[s].given);
 	}
 	free(a->series);
 	a->series = NULL;

@@ -1,5 +1,5 @@
 /* summary.h: every statistic of every series, and its files: summary.json
- * (schema aslr-entropy.summary/1) and summary.csv (the scalar fields). */
+ * (schema aslr-entropy.summary/2) and summary.csv (the scalar fields). */
 #ifndef ASLR_SUMMARY_H
 #define ASLR_SUMMARY_H
 
@@ -9,12 +9,17 @@
 #include "estimate.h"
 #include "samples.h"
 
-#define SUMMARY_SCHEMA "aslr-entropy.summary/1"
+/* /2: conditional[A][B].estimate_bits is H(A | B), no longer the headline of A - B (now
+ * difference_bits); docs/leaks.md. */
+#define SUMMARY_SCHEMA "aslr-entropy.summary/2"
+
+struct lowbits_estimate;
 
 struct series_summary {
 	const struct sample_series *series;
 	struct region_estimate *region; /* table->region_count of them */
 	struct region_estimate *pair;   /* A - B for every unordered pair (conditional.h); NULL if not computed */
+	struct lowbits_estimate *given; /* [A * region_count + B]: A - B given B's low bits; with pair */
 };
 
 struct analysis {

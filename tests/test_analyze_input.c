@@ -131,7 +131,7 @@ static void test_foreign_csv(void **state)
 	snprintf(summary, sizeof(summary), "%s/summary.json", dir);
 	doc = json_load_file(summary, 0, NULL);
 	assert_non_null(doc);
-	assert_string_equal(json_string_value(json_object_get(doc, "schema")), "aslr-entropy.summary/1");
+	assert_string_equal(json_string_value(json_object_get(doc, "schema")), "aslr-entropy.summary/2");
 	assert_true(json_is_object(json_object_get(doc, "run")));
 	series = json_object_get(doc, "series");
 	assert_int_equal(json_array_size(series), 2);

@@ -1,7 +1,12 @@
 /* The leak matrix on synthetic regions with known relations: constant offsets leave
- * 0 bits, an 8-bit offset leaves 8, an independent region cannot tell more than A's
- * own bits; differences that straddle zero are read on the circle; A - B and B - A
- * agree. */
+ * 0 bits, an 8-bit offset leaves 8 both ways, an independent region cannot tell more
+ * than A's own bits; differences that straddle zero are read on the circle. H(A|B) is
+ * not symmetric: a region placed by rounding another down to 2 MiB is given away by
+ * it (0 bits) but leaves it 9; a stack pointer's low bits give away all but one bit of
+ * the sub-page offset between it and argv, argv gives away none of it. Missing cells
+ * (0 in a region that is nonzero elsewhere) are left out of a pair; an absent region
+ * (0 everywhere) claims nothing. Choosing the low bits does not drift on independent
+ * offsets (a simulation over many seeds). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,8 +17,11 @@
 #include <cmocka.h>
 
 #include "conditional.h"
+#include "estimate.h"
+#include "lowbits.h"
 #include "rng.h"
 #include "samples.h"
+#include "stats.h"
 
 #define ROWS 20000
 
@@ -24,7 +32,11 @@ struct fixture {
 };
 
 /* a: 20 page bits; b = a + 0x5000 (constant); c = a + 8 random page bits;
- * d: 12 bits independent of a; e = a +- up to 15 pages (straddles zero). */
+ * d: 12 bits independent of a; e = a +- up to 15 pages (straddles zero);
+ * m: 28 page bits (an mmap base); h = (m - 4 MiB) rounded down to 2 MiB (a THP-aligned
+ * mapping); v = top + 0xf9c with top 22 random page bits (argv); t = v - 0x1350 - 16 U,
+ * U uniform on 0..511 (the stack: an 8 KiB sub-page offset in 16-byte steps);
+ * x = a XOR 0x3000; z = h with every 10th cell missing (0); o absent (0 everywhere). */
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -32,16 +44,24 @@ static int setup(void **state)
 	struct aslr_error err;
 	size_t len = 0;
 
-	f->csv = malloc((size_t)ROWS * 120 + 64);
-	len += (size_t)sprintf(f->csv, "mode,a,b,c,d,e\n");
+	f->csv = malloc((size_t)ROWS * 240 + 64);
+	len += (size_t)sprintf(f->csv, "mode,a,b,c,d,e,m,h,t,v,x,z,o\n");
 	for (int i = 0; i < ROWS; i++) {
 		uint64_t a = 0x7f0000000000ULL + (rng_below(&r, 1 << 20) << 12);
 		uint64_t c = a + (rng_below(&r, 256) << 12);
 		uint64_t d = 0x550000000000ULL + (rng_below(&r, 1 << 12) << 12);
 		uint64_t e = a + (rng_below(&r, 31) << 12) - (15 << 12);
-		len += (size_t)sprintf(f->csv + len, "2,0x%llx,0x%llx,0x%llx,0x%llx,0x%llx\n",
+		uint64_t m = 0x7f0000000000ULL - (rng_below(&r, 1 << 28) << 12);
+		uint64_t h = (m - 0x400000) & ~(uint64_t)0x1fffff;
+		uint64_t v = 0x7ff000000000ULL - (rng_below(&r, 1 << 22) << 12) + 0xf9c;
+		uint64_t t = v - 0x1350 - (rng_below(&r, 512) << 4);
+		len += (size_t)sprintf(f->csv + len, "2,0x%llx,0x%llx,0x%llx,0x%llx,0x%llx,0x%llx,0x%llx,0x%llx,"
+				       "0x%llx,0x%llx,0x%llx,0\n",
 				       (unsigned long long)a, (unsigned long long)(a + 0x5000),
-				       (unsigned long long)c, (unsigned long long)d, (unsigned long long)e);
+				       (unsigned long long)c, (unsigned long long)d, (unsigned long long)e,
+				       (unsigned long long)m, (unsigned long long)h, (unsigned long long)t,
+				       (unsigned long long)v, (unsigned long long)(a ^ 0x3000),
+				       (unsigned long long)(i % 10 ? h : 0));
 	}
 	if (samples_load_buffer(&f->table, "mem", f->csv, len, &err) < 0 ||
 	    analysis_compute(&f->analysis, &f->table, &err) < 0 || conditional_compute(&f->analysis, &err) < 0)
@@ -60,7 +80,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-enum { A, B, C, D, E };
+enum { A, B, C, D, E, M, H, T, V, X, Z, O };
 
 static void assert_near(double got, double want, double tol, const char *what)
 {
@@ -71,7 +91,7 @@ static void assert_near(double got, double want, double tol, const char *what)
 static void test_constant_offset_leaves_nothing(void **state)
 {
 	struct fixture *f = *state;
-	int cluster[8];
+	int cluster[SAMPLES_MAX_COLUMNS];
 
 	assert_true(conditional_bits(&f->analysis, 0, A, B, NULL) == 0);
 	assert_true(conditional_bits(&f->analysis, 0, B, A, NULL) == 0);
@@ -121,6 +141,210 @@ static void test_difference_straddling_zero(void **state)
 	assert_near(d->collision_bits, log2(31), 0.05, "H2(E - A)");
 }
 
+/* 4 standard deviations of a collision estimate from about `pairs` colliding pairs, in bits. */
+static double four_sd(double pairs)
+{
+	return 4 / (sqrt(pairs) * M_LN2);
+}
+
+static double all_pairs(void)
+{
+	return (double)ROWS * (ROWS - 1) / 2;
+}
+
+/* The headline of A given B is theory within 4 sd of the pairs it rests on: those of the
+ * chosen low bits, else those of A - B. */
+static void assert_leak(struct fixture *f, unsigned a, unsigned b, double want, const char *what)
+{
+	struct leak_estimate leak;
+	double pairs;
+
+	conditional_leak(&f->analysis, 0, a, b, &leak);
+	pairs = leak.source == LEAK_FROM_LOW_BITS ? (double)leak.given->collisions[leak.given->low_bits]
+						  : (double)leak.difference->collision_pairs;
+	assert_near(leak.bits, want, four_sd(pairs), what);
+}
+
+static void test_rounding_to_2m(void **state)
+{
+	struct fixture *f = *state;
+	struct leak_estimate leak;
+
+	/* h - m = -4 MiB - ((m - 4 MiB) mod 2 MiB): a function of m's low 21 bits, so every
+	 * pair that agrees on them agrees on h - m, C(N,2) / 2^9 of them; m - h is those 9 page
+	 * bits, independent of h's bits from 21 up. */
+	conditional_leak(&f->analysis, 0, H, M, &leak);
+	assert_int_equal(leak.source, LEAK_FROM_LOW_BITS);
+	assert_int_equal(leak.given->low_bits, 21);
+	assert_true(leak.bits == 0);
+	assert_true(leak.given->collisions[21] == leak.given->pairs[21]);
+	assert_near((double)leak.given->pairs[21], all_pairs() / 512, 4 * sqrt(all_pairs() / 512), "pairs at k = 21");
+	assert_near(leak.difference->estimate_bits, 9, four_sd(all_pairs() / 512), "H(h - m): the upper bound");
+	assert_leak(f, M, H, 9, "m given h");
+}
+
+static void test_sub_page_offset(void **state)
+{
+	struct fixture *f = *state;
+	struct leak_estimate leak;
+
+	/* v - t = 0x1350 + 16 U. t's low 12 bits are (const - 16 U) mod 4096: they give U mod
+	 * 256 away, and U's bit 8 is left (1 bit); fewer low bits leave 13 - k, more tell
+	 * nothing more. v's low bits are top's, independent of U: 9 bits. */
+	conditional_leak(&f->analysis, 0, V, T, &leak);
+	assert_int_equal(leak.source, LEAK_FROM_LOW_BITS);
+	assert_true(leak.given->low_bits >= 12);
+	assert_leak(f, V, T, 1, "argv given stack");
+	assert_leak(f, T, V, 9, "stack given argv");
+}
+
+static void test_xor_with_a_constant(void **state)
+{
+	struct fixture *f = *state;
+	struct leak_estimate leak;
+
+	/* x - a = 0x1000 (2 w - 3), w = x's bits 12-13 read as 0..3: the difference has 2
+	 * bits, but either side's low 14 bits fix it (13 bits leave 1). */
+	for (int dir = 0; dir < 2; dir++) {
+		conditional_leak(&f->analysis, 0, dir ? A : X, dir ? X : A, &leak);
+		assert_int_equal(leak.given->low_bits, 14);
+		assert_true(leak.bits == 0);
+		assert_near(leak.difference->collision_bits, 2, four_sd(all_pairs() / 4), "H2(x - a): the upper bound");
+	}
+}
+
+static void test_independent_offset_both_ways(void **state)
+{
+	struct fixture *f = *state;
+
+	/* c = a + 8 random page bits: a's low bits are uniform and independent of the offset,
+	 * and so are c's, so neither side tells anything about it: 8 bits both ways. */
+	assert_leak(f, C, A, 8, "c given a");
+	assert_leak(f, A, C, 8, "a given c");
+}
+
+static void test_missing_cells_are_left_out(void **state)
+{
+	struct fixture *f = *state;
+	struct leak_estimate leak;
+	double kept = ROWS - ROWS / 10;
+
+	/* z is h where present: the pairs use the 9 rows in 10 that have z, where m still
+	 * fixes z exactly; a 0 read as an address would break that. */
+	conditional_leak(&f->analysis, 0, Z, M, &leak);
+	assert_int_equal(leak.difference->samples, (uint64_t)kept);
+	assert_int_equal(leak.given->low_bits, 21);
+	assert_true(leak.bits == 0);
+	assert_leak(f, M, Z, 9, "m given z");
+	/* o is absent: nothing varies, nothing is conditioned on it, no claim either way
+	 * (m - o is m itself: the same estimate as m's own) */
+	conditional_leak(&f->analysis, 0, M, O, &leak);
+	assert_true(leak.given->low_bits < 0);
+	assert_true(leak.bits == f->analysis.series[0].region[M].estimate_bits);
+	assert_true(conditional_bits(&f->analysis, 0, O, M, NULL) == 0);
+}
+
+/* lowbits_count against counting every pair's shared low bits one by one. */
+static void test_shared_low_bits_against_brute_force(void **state)
+{
+	enum { MOST = 300 };
+	uint64_t v[MOST], keys[MOST], tmp[MOST];
+	struct rng r = { 5 };
+
+	(void)state;
+	for (size_t n = 1; n <= MOST; n += 23) {
+		struct lowbits_histogram got = { { 0 } }, want = { { 0 } };
+		for (size_t i = 0; i < n; i++) {
+			v[i] = rng_below(&r, 1 << 7) << (rng_below(&r, 3) * 9); /* many shared low bits */
+			keys[i] = lowbits_key(v[i]);
+		}
+		for (size_t i = 0; i < n; i++)
+			for (size_t j = i + 1; j < n; j++) {
+				int m = 0;
+				while (m < LOWBITS_MAX && ((v[i] ^ v[j]) >> m & 1) == 0)
+					m++;
+				want.exact[m]++;
+			}
+		lowbits_count(keys, n, tmp, &got);
+		for (int m = 0; m <= LOWBITS_MAX; m++)
+			assert_int_equal(got.exact[m], want.exact[m]);
+	}
+}
+
+/* Selection without drift. A = B + a 16-bit page offset independent of B, B either
+ * page-granular with 28 bits (heap given text in mode 2, 12 candidates) or a stack
+ * pointer (22 page bits, a 9-bit 16-byte sub-page offset: 20 candidates). Neither side's
+ * low bits tell anything about the offset, so H(A|B) = H(B|A) = H(A - B) = 16. Over
+ * many seeds the chosen number must stay within the 95 % interval of H(A - B) in >= 95 %
+ * of the runs (a k wins by noise in about 3 % of runs or less: LOWBITS_Z over <= 24
+ * candidates; over 4 x SEEDS = 1000 runs that fraction's sd is 0.5 %, so 95 % is 4 sd
+ * below 97 %), and must not drift by 0.1 bit on
+ * average (a false win moves it by about 3 sd = 0.3 bit, times that rate). The naive
+ * minimum of H_k over k (>= ESTIMATE_MIN_PAIRS collisions) is printed beside it. */
+struct drift {
+	unsigned runs, inside, naive_inside;
+	double drift, naive_drift;
+};
+
+static double naive_minimum(const struct lowbits_estimate *e)
+{
+	double best = log2((double)e->pairs[0] / (double)e->collisions[0]);
+
+	for (int k = e->k_first; k <= e->k_last; k++)
+		if (e->collisions[k] >= ESTIMATE_MIN_PAIRS)
+			best = fmin(best, log2((double)e->pairs[k] / (double)e->collisions[k]));
+	return best;
+}
+
+static void add_run(struct drift *d, const struct lowbits_estimate *e)
+{
+	double pairs = (double)e->pairs[0], hits = (double)e->collisions[0];
+	double plain = log2(pairs / hits), chosen = e->low_bits < 0 ? plain : e->bits, naive = naive_minimum(e);
+	double low = log2(pairs / stats_poisson_upper(hits, 0.025)), high = log2(pairs / stats_poisson_lower(hits, 0.025));
+
+	d->runs++;
+	d->inside += chosen >= low && chosen <= high;
+	d->naive_inside += naive >= low && naive <= high;
+	d->drift += chosen - plain;
+	d->naive_drift += naive - plain;
+}
+
+static void test_no_drift_on_independent_offsets(void **state)
+{
+	enum { SIM_ROWS = 5000, SEEDS = 250 };
+	uint64_t *a = malloc(SIM_ROWS * sizeof(*a)), *b = malloc(SIM_ROWS * sizeof(*b));
+	uint64_t *work = malloc(4 * SIM_ROWS * sizeof(*work));
+	struct drift all = { 0 };
+
+	(void)state;
+	for (int stack = 0; stack < 2; stack++) {
+		struct drift d = { 0 };
+		for (uint64_t seed = 1; seed <= SEEDS; seed++) {
+			struct rng r = { seed * 7919 + (uint64_t)stack };
+			struct lowbits_estimate ab, ba;
+			for (size_t i = 0; i < SIM_ROWS; i++) {
+				b[i] = stack ? 0x7ff000000000ULL - (rng_below(&r, 1 << 22) << 12) - (rng_below(&r, 512) << 4)
+					     : 0x555555554000ULL + (rng_below(&r, 1 << 28) << 12);
+				a[i] = b[i] + (rng_below(&r, 1 << 16) << 12);
+			}
+			lowbits_estimate_pair(a, b, SIM_ROWS, NULL, NULL, work, &ab, &ba);
+			add_run(&d, &ab);
+			add_run(&d, &ba);
+		}
+		print_message("%s: chosen inside the 95 %% interval of H(A - B) in %u/%u runs, mean drift %+.3f bit;"
+			      " naive min over k: %u/%u, %+.3f bit\n",
+			      stack ? "stack-like B (20 candidates)" : "page-granular B (12 candidates)", d.inside,
+			      d.runs, d.drift / d.runs, d.naive_inside, d.runs, d.naive_drift / d.runs);
+		assert_true(fabs(d.drift / d.runs) < 0.1);
+		all.runs += d.runs;
+		all.inside += d.inside;
+	}
+	assert_true(all.inside >= 0.95 * all.runs);
+	free(a);
+	free(b);
+	free(work);
+}
+
 static void test_best_leak_and_guesses(void **state)
 {
 	struct fixture *f = *state;
@@ -142,6 +366,13 @@ int main(void)
 		cmocka_unit_test(test_independent_is_capped_by_own),
 		cmocka_unit_test(test_difference_straddling_zero),
 		cmocka_unit_test(test_best_leak_and_guesses),
+		cmocka_unit_test(test_rounding_to_2m),
+		cmocka_unit_test(test_sub_page_offset),
+		cmocka_unit_test(test_xor_with_a_constant),
+		cmocka_unit_test(test_independent_offset_both_ways),
+		cmocka_unit_test(test_missing_cells_are_left_out),
+		cmocka_unit_test(test_shared_low_bits_against_brute_force),
+		cmocka_unit_test(test_no_drift_on_independent_offsets),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,181 @@
+#include "lowbits.h"
+
+#include <math.h>
+
+#include "estimate.h"
+#include "radix.h"
+#include "stats.h"
+
+enum { INSERTION_MAX = 32 }; /* runs up to this long are sorted in place, not by radix */
+
+uint64_t lowbits_key(uint64_t v)
+{
+	v = __builtin_bswap64(v);
+	v = (v & 0x0f0f0f0f0f0f0f0fULL) << 4 | ((v >> 4) & 0x0f0f0f0f0f0f0f0fULL);
+	v = (v & 0x3333333333333333ULL) << 2 | ((v >> 2) & 0x3333333333333333ULL);
+	v = (v & 0x5555555555555555ULL) << 1 | ((v >> 1) & 0x5555555555555555ULL);
+	return v & ~(UINT64_MAX >> LOWBITS_MAX);
+}
+
+/* Low bits two keys share: their common leading bits, all LOWBITS_MAX when equal. */
+static int shared_bits(uint64_t x, uint64_t y)
+{
+	return x == y ? LOWBITS_MAX : __builtin_clzll(x ^ y);
+}
+
+static void insertion_sort(uint64_t *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		uint64_t x = v[i];
+		size_t j = i;
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/* Pair (i < j) of sorted keys shares m = min(l_i .. l_{j-1}) low bits, l_t = shared_bits
+ * of keys t and t + 1. The stack holds, per distinct minimum m, how many starts i have it
+ * for the current j; each entry is added to exact[m] once per j, lazily, when it is popped. */
+static void count_sorted(const uint64_t *key, size_t n, struct lowbits_histogram *h)
+{
+	struct {
+		int bits;
+		uint64_t starts, since;
+	} stack[LOWBITS_MAX + 1];
+	int top = 0;
+
+	for (size_t j = 1; j < n; j++) {
+		int l = shared_bits(key[j - 1], key[j]);
+		uint64_t starts = 1;
+		while (top > 0 && stack[top - 1].bits >= l) {
+			top--;
+			h->exact[stack[top].bits] += stack[top].starts * (j - stack[top].since);
+			starts += stack[top].starts;
+		}
+		stack[top].bits = l; /* the minima on the stack rise strictly: at most LOWBITS_MAX + 1 */
+		stack[top].starts = starts;
+		stack[top++].since = j;
+	}
+	while (top > 0) {
+		top--;
+		h->exact[stack[top].bits] += stack[top].starts * (n - stack[top].since);
+	}
+}
+
+void lowbits_count(uint64_t *keys, size_t n, uint64_t *tmp, struct lowbits_histogram *h)
+{
+	if (n < 2)
+		return;
+	if (n == 2) { /* most runs of equal D: no sort, no stack */
+		h->exact[shared_bits(keys[0], keys[1])]++;
+		return;
+	}
+	if (n <= INSERTION_MAX)
+		insertion_sort(keys, n);
+	else
+		radix_sort_u64(keys, tmp, n, NULL);
+	count_sorted(keys, n, h);
+}
+
+void lowbits_at_least(const struct lowbits_histogram *h, uint64_t *at_least)
+{
+	uint64_t sum = 0;
+
+	for (int k = LOWBITS_MAX; k >= 0; k--)
+		at_least[k] = sum += h->exact[k];
+}
+
+/* Candidates from the bits that vary: B mod 2^k for alignment < k <= min(highest + 1, max). */
+static void candidates(uint64_t varying, struct lowbits_estimate *e)
+{
+	e->k_first = varying ? __builtin_ctzll(varying) + 1 : 1;
+	e->k_last = varying ? 64 - __builtin_clzll(varying) : 0;
+	if (e->k_last > LOWBITS_MAX)
+		e->k_last = LOWBITS_MAX;
+}
+
+/* 1 when collisions[k] is significantly above what g_k adds nothing beyond g_c predicts. */
+static int significant(const struct lowbits_estimate *e, int k, int c)
+{
+	double q = (double)e->pairs[k] / (double)e->pairs[c], seen = (double)e->collisions[k];
+	double expected = q * (double)e->collisions[c], sd = sqrt(expected * (1 - q));
+
+	return e->collisions[k] >= ESTIMATE_MIN_PAIRS && q < 1 && seen - 0.5 - expected > LOWBITS_Z * sd;
+}
+
+void lowbits_choose(struct lowbits_estimate *e)
+{
+	int c = 0;
+
+	for (int k = e->k_first; k <= e->k_last; k++)
+		if (significant(e, k, c))
+			c = k;
+	e->low_bits = c ? c : -1;
+	e->bits = e->ci_low = e->ci_high = NAN;
+	if (c) {
+		double pairs = (double)e->pairs[c], hits = (double)e->collisions[c];
+		e->bits = fmax(0, log2(pairs / hits));
+		e->ci_low = fmax(0, log2(pairs / stats_poisson_upper(hits, 0.025)));
+		e->ci_high = fmax(0, log2(pairs / stats_poisson_lower(hits, 0.025)));
+	}
+}
+
+/* The pairs of one run of equal D (records: key D, value A), by the low bits of B = A - D
+ * they share (into dg_b) and by those of A (into dg_a). keys and tmp: room for n each. */
+static void run_pairs(const struct radix_record *run, size_t n, uint64_t *keys, uint64_t *tmp,
+		      struct lowbits_histogram *dg_a, struct lowbits_histogram *dg_b)
+{
+	for (size_t i = 0; i < n; i++)
+		keys[i] = lowbits_key(run[i].value - run[i].key);
+	lowbits_count(keys, n, tmp, dg_b);
+	for (size_t i = 0; i < n; i++)
+		keys[i] = lowbits_key(run[i].value);
+	lowbits_count(keys, n, tmp, dg_a);
+}
+
+/* Pairs of the n values of v by the low bits they share; keys: room for 2n. */
+static void shared_pairs(const uint64_t *v, size_t n, uint64_t *keys, struct lowbits_histogram *h)
+{
+	*h = (struct lowbits_histogram){ { 0 } };
+	for (size_t i = 0; i < n; i++)
+		keys[i] = lowbits_key(v[i]);
+	lowbits_count(keys, n, keys + n, h);
+}
+
+static void finish(struct lowbits_estimate *e, uint64_t varying, const struct lowbits_histogram *g,
+		   const struct lowbits_histogram *dg)
+{
+	candidates(varying, e);
+	lowbits_at_least(g, e->pairs);
+	lowbits_at_least(dg, e->collisions);
+	lowbits_choose(e);
+}
+
+void lowbits_estimate_pair(const uint64_t *a, const uint64_t *b, size_t n,
+			   const struct lowbits_histogram *shared_a, const struct lowbits_histogram *shared_b,
+			   uint64_t *work, struct lowbits_estimate *ab, struct lowbits_estimate *ba)
+{
+	struct radix_record *rec = (struct radix_record *)work, *tmp = rec + n;
+	struct lowbits_histogram g_a, g_b, dg_a = { { 0 } }, dg_b = { { 0 } };
+	uint64_t or_a = 0, and_a = UINT64_MAX, or_b = 0, and_b = UINT64_MAX;
+
+	if (!shared_a)
+		shared_pairs(a, n, work, &g_a);
+	if (!shared_b)
+		shared_pairs(b, n, work, &g_b);
+	for (size_t i = 0; i < n; i++) {
+		rec[i].key = a[i] - b[i];
+		rec[i].value = a[i];
+		or_a |= a[i], and_a &= a[i], or_b |= b[i], and_b &= b[i];
+	}
+	radix_sort_records(rec, tmp, n);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && rec[j].key == rec[i].key; j++)
+			;
+		if (j - i >= 2)
+			run_pairs(rec + i, j - i, (uint64_t *)tmp, (uint64_t *)tmp + n, &dg_a, &dg_b);
+	}
+	finish(ab, or_b ^ and_b, shared_b ? shared_b : &g_b, &dg_b);
+	finish(ba, or_a ^ and_a, shared_a ? shared_a : &g_a, &dg_a);
+}

@@ -25,7 +25,7 @@ struct column_use {
 /* What the pairs of a series share. */
 struct pair_work {
 	size_t rows;    /* of the longest series */
-	uint64_t *work; /* 4 rows: estimate_difference's scratch, then lowbits_estimate_pair's */
+	uint64_t *work; /* 5 rows: estimate_difference's scratch, then lowbits_estimate_pair's */
 	uint64_t *both; /* 2 rows: the rows two regions both have; allocated when a cell is missing */
 };
 
@@ -132,7 +132,7 @@ int conditional_compute(struct analysis *a, struct aslr_error *err)
 	for (unsigned s = 0; s < a->series_count; s++)
 		if (a->series[s].series->rows > w.rows)
 			w.rows = a->series[s].series->rows;
-	w.work = malloc(4 * w.rows * sizeof(uint64_t) + 1);
+	w.work = malloc(5 * w.rows * sizeof(uint64_t) + 1);
 	if (!w.work)
 		return aslr_error_set(err, -ENOMEM, "out of memory");
 	for (unsigned s = 0; s < a->series_count && rc == 0; s++)

@@ -1,6 +1,7 @@
 #include "lowbits.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "estimate.h"
 #include "radix.h"
@@ -152,6 +153,38 @@ static void finish(struct lowbits_estimate *e, uint64_t varying, const struct lo
 	lowbits_choose(e);
 }
 
+static size_t slot(uint64_t d, int bits)
+{
+	return (size_t)((d * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
+}
+
+/* The records (D = a - b, a) of the rows whose D may be another row's: a row alone in its
+ * slot of a hash of D has a D no other row has, so it is in no pair and need not be
+ * sorted. table: n / 2 words, 2 bits (seen, seen again) for each of 2^bits slots, 8n <=
+ * 2^bits <= 16n (a table that stays in cache), so at most 1/8 of the lone rows are kept by
+ * chance. Returns how many records. */
+static size_t colliding_records(const uint64_t *a, const uint64_t *b, size_t n, uint64_t *table,
+				struct radix_record *rec)
+{
+	int bits = n >= 32 ? 63 - __builtin_clzll((uint64_t)n * 16) : 0; /* 2^(bits - 5) <= n / 2 words */
+	size_t kept = 0;
+
+	memset(table, 0, bits ? (size_t)1 << (bits - 5 + 3) : 0);
+	for (size_t i = 0; i < n && bits; i++) {
+		size_t h = slot(a[i] - b[i], bits);
+		uint64_t *word = &table[h / 32], seen = UINT64_C(1) << (2 * (h % 32));
+		*word |= (*word & seen) << 1 | seen;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t h = bits ? slot(a[i] - b[i], bits) : 0;
+		if (!bits || (table[h / 32] >> (2 * (h % 32) + 1) & 1)) {
+			rec[kept].key = a[i] - b[i];
+			rec[kept++].value = a[i];
+		}
+	}
+	return kept;
+}
+
 void lowbits_estimate_pair(const uint64_t *a, const uint64_t *b, size_t n,
 			   const struct lowbits_histogram *shared_a, const struct lowbits_histogram *shared_b,
 			   uint64_t *work, struct lowbits_estimate *ab, struct lowbits_estimate *ba)
@@ -159,23 +192,32 @@ void lowbits_estimate_pair(const uint64_t *a, const uint64_t *b, size_t n,
 	struct radix_record *rec = (struct radix_record *)work, *tmp = rec + n;
 	struct lowbits_histogram g_a, g_b, dg_a = { { 0 } }, dg_b = { { 0 } };
 	uint64_t or_a = 0, and_a = UINT64_MAX, or_b = 0, and_b = UINT64_MAX;
+	size_t kept;
+	int constant;
 
 	if (!shared_a)
 		shared_pairs(a, n, work, &g_a);
 	if (!shared_b)
 		shared_pairs(b, n, work, &g_b);
+	shared_a = shared_a ? shared_a : &g_a;
+	shared_b = shared_b ? shared_b : &g_b;
 	for (size_t i = 0; i < n; i++) {
-		rec[i].key = a[i] - b[i];
-		rec[i].value = a[i];
-		or_a |= a[i], and_a &= a[i], or_b |= b[i], and_b &= b[i];
+		or_a |= a[i], and_a &= a[i];
+		or_b |= b[i], and_b &= b[i];
 	}
-	radix_sort_records(rec, tmp, n);
-	for (size_t i = 0, j; i < n; i = j) {
-		for (j = i + 1; j < n && rec[j].key == rec[i].key; j++)
+	kept = colliding_records(a, b, n, work + 4 * n, rec);
+	radix_sort_records(rec, tmp, kept);
+	constant = kept == n && rec[0].key == rec[n - 1].key;
+	if (constant) { /* every pair collides: no need to sort the low bits again */
+		dg_a = *shared_a;
+		dg_b = *shared_b;
+	}
+	for (size_t i = 0, j; i < kept && !constant; i = j) {
+		for (j = i + 1; j < kept && rec[j].key == rec[i].key; j++)
 			;
 		if (j - i >= 2)
 			run_pairs(rec + i, j - i, (uint64_t *)tmp, (uint64_t *)tmp + n, &dg_a, &dg_b);
 	}
-	finish(ab, or_b ^ and_b, shared_b ? shared_b : &g_b, &dg_b);
-	finish(ba, or_a ^ and_a, shared_a ? shared_a : &g_a, &dg_a);
+	finish(ab, or_b ^ and_b, shared_b, &dg_b);
+	finish(ba, or_a ^ and_a, shared_a, &dg_a);
 }

@@ -57,7 +57,7 @@ void lowbits_at_least(const struct lowbits_histogram *h, uint64_t *at_least);
 
 /* Both directions for n rows (n >= 1) of regions a and b: ab conditions D = a - b on b's
  * low bits (H(a | b)), ba conditions b - a on a's. shared_a/shared_b: lowbits_count of
- * the same rows of a and b, or NULL to count them here. work has room for 4n values. */
+ * the same rows of a and b, or NULL to count them here. work has room for 5n values. */
 void lowbits_estimate_pair(const uint64_t *a, const uint64_t *b, size_t n,
 			   const struct lowbits_histogram *shared_a, const struct lowbits_histogram *shared_b,
 			   uint64_t *work, struct lowbits_estimate *ab, struct lowbits_estimate *ba);

@@ -271,6 +271,41 @@ static void test_shared_low_bits_against_brute_force(void **state)
 	}
 }
 
+/* lowbits_estimate_pair's pair counts against comparing every pair of rows: D = a - b
+ * takes a few values (long runs) or many (runs of one or two), the low bits repeat. */
+static void test_pair_counts_against_brute_force(void **state)
+{
+	enum { N = 400 };
+	uint64_t a[N], b[N], *work = malloc(5 * N * sizeof(*work));
+	struct rng r = { 17 };
+
+	(void)state;
+	for (uint64_t spread = 1; spread <= 4096; spread *= 8) { /* 1: D constant */
+		struct lowbits_estimate ab, ba;
+		for (size_t i = 0; i < N; i++) {
+			b[i] = 0x7f0000000000ULL + (rng_below(&r, 1 << 9) << rng_below(&r, 14));
+			a[i] = b[i] + (rng_below(&r, spread) << 12);
+		}
+		lowbits_estimate_pair(a, b, N, NULL, NULL, work, &ab, &ba);
+		for (int k = 0; k <= LOWBITS_MAX; k++) {
+			uint64_t mask = k ? UINT64_MAX >> (64 - k) : 0, pairs_b = 0, pairs_a = 0, hits_b = 0, hits_a = 0;
+			for (size_t i = 0; i < N; i++)
+				for (size_t j = i + 1; j < N; j++) {
+					int same_d = a[i] - b[i] == a[j] - b[j];
+					pairs_b += ((b[i] ^ b[j]) & mask) == 0;
+					pairs_a += ((a[i] ^ a[j]) & mask) == 0;
+					hits_b += same_d && ((b[i] ^ b[j]) & mask) == 0;
+					hits_a += same_d && ((a[i] ^ a[j]) & mask) == 0;
+				}
+			assert_int_equal(ab.pairs[k], pairs_b);
+			assert_int_equal(ab.collisions[k], hits_b);
+			assert_int_equal(ba.pairs[k], pairs_a);
+			assert_int_equal(ba.collisions[k], hits_a);
+		}
+	}
+	free(work);
+}
+
 /* Selection without drift. A = B + a 16-bit page offset independent of B, B either
  * page-granular with 28 bits (heap given text in mode 2, 12 candidates) or a stack
  * pointer (22 page bits, a 9-bit 16-byte sub-page offset: 20 candidates). Neither side's
@@ -313,7 +348,7 @@ static void test_no_drift_on_independent_offsets(void **state)
 {
 	enum { SIM_ROWS = 5000, SEEDS = 250 };
 	uint64_t *a = malloc(SIM_ROWS * sizeof(*a)), *b = malloc(SIM_ROWS * sizeof(*b));
-	uint64_t *work = malloc(4 * SIM_ROWS * sizeof(*work));
+	uint64_t *work = malloc(5 * SIM_ROWS * sizeof(*work));
 	struct drift all = { 0 };
 
 	(void)state;
@@ -372,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_independent_offset_both_ways),
 		cmocka_unit_test(test_missing_cells_are_left_out),
 		cmocka_unit_test(test_shared_low_bits_against_brute_force),
+		cmocka_unit_test(test_pair_counts_against_brute_force),
 		cmocka_unit_test(test_no_drift_on_independent_offsets),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

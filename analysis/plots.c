@@ -237,7 +237,7 @@ static void leak_plot(struct gnuplot_job *job, const struct analysis *a, unsigne
 	}
 	strbuf_printf(&job->script, "EOD\n");
 	strbuf_printf(&body, "set title \"%s mode %d: bits of A (row) left to guess once B (column) has leaked\\n"
-			     "min(headline of A - B, headline of A); N = %zu\"\n",
+			     "H(A|B): A - B given B's low bits, capped by A's headline; N = %zu\"\n",
 		      a->series[s].series->variant, a->series[s].series->mode, a->series[s].series->rows);
 	strbuf_printf(&body, "set xrange [-0.5:%u.5]\nset yrange [%u.5:-0.5]\nset cbrange [0:%.0f]\n"
 			     "set xlabel 'B: the leaked region'\nset ylabel 'A: the region to guess'\n"

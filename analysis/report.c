@@ -187,19 +187,35 @@ static void cluster_list(struct strbuf *sb, const struct analysis *a, unsigned s
 	strbuf_printf(sb, "%s.\n\n", n ? "" : " none");
 }
 
+/* What the bits of A left rest on: B's low bits, A - B, or A alone (capped). */
+static void leak_source_cell(struct strbuf *sb, const struct analysis *a, unsigned s, unsigned r_a, unsigned r_b)
+{
+	const char *name_a = a->table->region[r_a], *name_b = a->table->region[r_b];
+	struct leak_estimate leak;
+
+	conditional_leak(a, s, r_a, r_b, &leak);
+	if (leak.source == LEAK_FROM_LOW_BITS)
+		strbuf_printf(sb, "%s mod 2^%d", name_b, leak.given->low_bits);
+	else if (leak.source == LEAK_FROM_DIFFERENCE)
+		strbuf_printf(sb, "%s − %s", name_a, name_b);
+	else
+		strbuf_printf(sb, "%s alone", name_a);
+}
+
 static void leak_table(struct strbuf *sb, const struct analysis *a, unsigned s)
 {
 	const struct sample_table *t = a->table;
 
-	strbuf_printf(sb, "| region A | bits of A | best leak B | bits of A left | guesses for 50 %% before | after |\n"
-			  "|---|---|---|---|---|---|\n");
+	strbuf_printf(sb, "| region A | bits of A | best leak B | bits of A left | from | guesses for 50 %% before | "
+			  "after |\n|---|---|---|---|---|---|---|\n");
 	for (unsigned r = 0; r < t->region_count; r++) {
 		double before = a->series[s].region[r].estimate_bits, left;
 		int best = conditional_best_leak(a, s, r, &left);
 		if (best < 0)
 			continue;
-		strbuf_printf(sb, "| %s | %.1f | %s | %.1f | %.3g | %.3g |\n", t->region[r], before, t->region[best],
-			      left, conditional_guesses(before), conditional_guesses(left));
+		strbuf_printf(sb, "| %s | %.1f | %s | %.1f | ", t->region[r], before, t->region[best], left);
+		leak_source_cell(sb, a, s, r, (unsigned)best);
+		strbuf_printf(sb, " | %.3g | %.3g |\n", conditional_guesses(before), conditional_guesses(left));
 	}
 	strbuf_printf(sb, "\n");
 }
@@ -212,8 +228,11 @@ static void leaks_section(struct strbuf *sb, const struct analysis *a, const str
 		return;
 	strbuf_printf(sb, "## Leaks: what one leaked address gives away\n\n"
 			  "Every region comes from the same exec, so the samples show what is left of A once B is "
-			  "known: the estimators applied to D = A − B (mod 2^64), capped by A's own headline, "
-			  "since H(A|B) ≤ min(H(A), H(A − B)). Guesses for a 50 %% chance: 2^(H−1).\n\n");
+			  "known. H(A|B) is estimated from D = A − B (mod 2^64) given B's low bits, B mod 2^k (what "
+			  "a leaked pointer's page offset and alignment give away; a k counts only when it tells "
+			  "significantly more than fewer bits), capped by A's own headline. H(A − B) alone is "
+			  "only an upper bound, the same both ways: a mapping rounded down from B is given away by "
+			  "B, but does not give B away. Guesses for a 50 %% chance: 2^(H−1).\n\n");
 	for (unsigned s = 0; s < a->series_count; s++) {
 		int moving = 0;
 		for (unsigned r = 0; r < a->table->region_count; r++)

@@ -141,7 +141,8 @@ static void print_leaks(FILE *out, const struct analysis *a)
 			continue;
 		if (!header++)
 			fprintf(out, "\nleaks: {blocks that move as one}, then A|B = bits of A left once B leaked "
-				     "(best leak):\n");
+				     "(best leak):\nH(A|B) from A - B given B's low bits; H(A - B) alone is an upper "
+				     "bound\n");
 		col = fprintf(out, "  %s mode %d:", a->series[s].series->variant, a->series[s].series->mode);
 		for (unsigned b = 0; b < n; b++) {
 			char text[400];

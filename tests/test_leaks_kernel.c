@@ -2,7 +2,8 @@
  * the heap given the executable is 0 bits in mode 1 and the brk range in mode 2 (1 GiB
  * = 18 bits of pages since Linux 6.9, 32 MiB = 13 bits before: read from uname); libc
  * given the loader is 0; the stack given argv is the sub-page offset, 8 KiB in 16-byte
- * steps = 9 bits. */
+ * steps = 9 bits, and argv given the stack pointer is the one bit of that offset the
+ * pointer's low 12 bits do not show. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -86,6 +87,7 @@ static void test_leaks_on_this_kernel(void **state)
 	for (unsigned s = 0; s < 2; s++) {
 		assert_true(conditional_bits(&a, s, (unsigned)libc, (unsigned)ld, NULL) == 0);
 		assert_near(conditional_bits(&a, s, (unsigned)stack, (unsigned)args, NULL), 9, 0.3, "stack given argv");
+		assert_near(conditional_bits(&a, s, (unsigned)args, (unsigned)stack, NULL), 1, 0.3, "argv given stack");
 	}
 	analysis_free(&a);
 	samples_free(&t);

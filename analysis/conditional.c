@@ -283,6 +283,8 @@ static json_t *leak_json(const struct analysis *a, unsigned s, unsigned r_a, uns
 	e = *leak.difference;
 	e.estimate_bits = leak.bits;
 	e.kind = leak.kind;
+	/* a constant A - B reads as all 0 once shifted to start at 0: absent is about the regions */
+	e.absent = a->series[s].region[r_a].absent || a->series[s].region[r_b].absent;
 	obj = summary_region_json(&e);
 	json_object_set_new(obj, "difference_bits", json_real(leak.difference->estimate_bits));
 	json_object_set_new(obj, "difference_kind", json_string(estimate_kind_name(leak.difference->kind)));

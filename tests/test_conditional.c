@@ -88,6 +88,17 @@ static void assert_near(double got, double want, double tol, const char *what)
 		fail_msg("%s: got %.4f, theory %.4f, tolerance %.4f", what, got, want, tol);
 }
 
+/* 4 standard deviations of a collision estimate from about `pairs` colliding pairs, in bits. */
+static double four_sd(double pairs)
+{
+	return 4 / (sqrt(pairs) * M_LN2);
+}
+
+static double all_pairs(void)
+{
+	return (double)ROWS * (ROWS - 1) / 2;
+}
+
 static void test_constant_offset_leaves_nothing(void **state)
 {
 	struct fixture *f = *state;
@@ -99,6 +110,39 @@ static void test_constant_offset_leaves_nothing(void **state)
 	conditional_clusters(&f->analysis, 0, cluster);
 	assert_int_equal(cluster[B], A);
 	assert_int_equal(cluster[C], C);
+}
+
+static json_t *cell(json_t *matrix, const char *a, const char *b, const char *field)
+{
+	return json_object_get(json_object_get(json_object_get(matrix, a), b), field);
+}
+
+static void test_matrix_json(void **state)
+{
+	struct fixture *f = *state;
+	json_t *m = conditional_json(&f->analysis, 0);
+
+	/* a constant offset is not an absent region; o is */
+	assert_true(json_is_false(cell(m, "a", "b", "absent")));
+	assert_true(json_is_true(cell(m, "m", "o", "absent")));
+	/* h given m: 0 bits from m mod 2^21; h - m keeps its 9 bits as the upper bound */
+	assert_true(json_real_value(cell(m, "h", "m", "estimate_bits")) == 0);
+	assert_string_equal(json_string_value(cell(m, "h", "m", "estimate_source")), "low_bits");
+	assert_int_equal(json_integer_value(cell(m, "h", "m", "given_low_bits")), 21);
+	assert_true(json_integer_value(cell(m, "h", "m", "given_pairs")) ==
+		    json_integer_value(cell(m, "h", "m", "given_collisions")));
+	assert_true(json_is_array(cell(m, "h", "m", "conditional_ci")));
+	assert_near(json_real_value(cell(m, "h", "m", "difference_bits")), 9, four_sd(all_pairs() / 512),
+		    "difference_bits of h given m");
+	assert_string_equal(json_string_value(cell(m, "h", "m", "difference_kind")), "collision");
+	/* c given a: no low bits tell, the difference stands */
+	assert_true(json_is_null(cell(m, "c", "a", "given_low_bits")));
+	assert_true(json_is_null(cell(m, "c", "a", "conditional_bits")));
+	assert_string_equal(json_string_value(cell(m, "c", "a", "estimate_source")), "difference");
+	/* d given a: d's own 12 bits */
+	assert_string_equal(json_string_value(cell(m, "d", "a", "estimate_source")), "own");
+	assert_true(json_is_true(cell(m, "d", "a", "capped_by_own_estimate")));
+	json_decref(m);
 }
 
 static void test_eight_bit_offset(void **state)
@@ -139,17 +183,6 @@ static void test_difference_straddling_zero(void **state)
 	assert_int_equal(d->alignment_bit, 12);
 	assert_int_equal(d->highest_bit, 16);
 	assert_near(d->collision_bits, log2(31), 0.05, "H2(E - A)");
-}
-
-/* 4 standard deviations of a collision estimate from about `pairs` colliding pairs, in bits. */
-static double four_sd(double pairs)
-{
-	return 4 / (sqrt(pairs) * M_LN2);
-}
-
-static double all_pairs(void)
-{
-	return (double)ROWS * (ROWS - 1) / 2;
 }
 
 /* The headline of A given B is theory within 4 sd of the pairs it rests on: those of the
@@ -439,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_xor_with_a_constant),
 		cmocka_unit_test(test_independent_offset_both_ways),
 		cmocka_unit_test(test_missing_cells_are_left_out),
+		cmocka_unit_test(test_matrix_json),
 		cmocka_unit_test(test_shared_low_bits_against_brute_force),
 		cmocka_unit_test(test_pair_counts_against_brute_force),
 		cmocka_unit_test(test_no_drift_on_independent_offsets),

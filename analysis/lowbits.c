@@ -96,7 +96,8 @@ static void candidates(uint64_t varying, struct lowbits_estimate *e)
 		e->k_last = LOWBITS_MAX;
 }
 
-/* 1 when collisions[k] is significantly above what g_k adds nothing beyond g_c predicts. */
+/* 1 when collisions[k] exceeds q collisions[c], what it would be if g_k told nothing beyond
+ * g_c, by more than LOWBITS_Z binomial standard deviations. */
 static int significant(const struct lowbits_estimate *e, int k, int c)
 {
 	double q = (double)e->pairs[k] / (double)e->pairs[c], seen = (double)e->collisions[k];
@@ -166,10 +167,10 @@ static size_t slot(uint64_t d, int bits)
 static size_t colliding_records(const uint64_t *a, const uint64_t *b, size_t n, uint64_t *table,
 				struct radix_record *rec)
 {
-	int bits = n >= 32 ? 63 - __builtin_clzll((uint64_t)n * 16) : 0; /* 2^(bits - 5) <= n / 2 words */
-	size_t kept = 0;
+	int bits = n >= 32 ? 63 - __builtin_clzll((uint64_t)n * 16) : 0;
+	size_t words = bits ? (size_t)1 << (bits - 5) : 0, kept = 0; /* 32 slots a word: <= n / 2 */
 
-	memset(table, 0, bits ? (size_t)1 << (bits - 5 + 3) : 0);
+	memset(table, 0, words * sizeof(*table));
 	for (size_t i = 0; i < n && bits; i++) {
 		size_t h = slot(a[i] - b[i], bits);
 		uint64_t *word = &table[h / 32], seen = UINT64_C(1) << (2 * (h % 32));

@@ -27,6 +27,11 @@ const char *estimate_kind_name(enum estimate_kind kind)
 	return "constant";
 }
 
+int estimate_moves(const struct region_estimate *e)
+{
+	return e->kind != KIND_CONSTANT && e->kind != KIND_INSUFFICIENT;
+}
+
 int estimate_kind_is_bound(enum estimate_kind kind)
 {
 	return kind == KIND_RANGE || kind == KIND_BIT_ENTROPY_SUM;

@@ -87,6 +87,9 @@ int estimate_difference(const uint64_t *a, const uint64_t *b, size_t n, uint64_t
 /* "constant", "range", "collision", "bit_entropy_sum" or "insufficient". */
 const char *estimate_kind_name(enum estimate_kind kind);
 
+/* 1 when the headline says the region moves: neither constant nor insufficient. */
+int estimate_moves(const struct region_estimate *e);
+
 /* 1 when the headline is an upper bound (range or bit_entropy_sum). */
 int estimate_kind_is_bound(enum estimate_kind kind);
 

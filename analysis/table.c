@@ -144,7 +144,7 @@ static void print_leaks(FILE *out, const struct analysis *a)
 		unsigned n = conditional_blocks(a, s, block);
 		int col, moving = 0;
 		for (unsigned r = 0; r < t->region_count; r++)
-			moving |= a->series[s].region[r].kind != KIND_CONSTANT;
+			moving |= estimate_moves(&a->series[s].region[r]);
 		if (!moving)
 			continue;
 		if (!header++)
@@ -165,7 +165,7 @@ static void print_leaks(FILE *out, const struct analysis *a)
 			char item[200];
 			double left;
 			int best = conditional_best_leak(a, s, r, &left), len;
-			if (best < 0 || left <= 0)
+			if (best < 0 || !(left > 0)) /* NAN: a pair with too few samples */
 				continue;
 			len = snprintf(item, sizeof(item), " %s|%s %.1f", t->region[r], t->region[best], left);
 			if (col + len > 99)

@@ -179,46 +179,48 @@ static unsigned insufficient(struct strbuf *out, const struct analysis *a, unsig
 	return count > 0;
 }
 
-/* The most common value far more common than the headline allows (estimate_skewed). */
-static unsigned skewed(struct strbuf *out, const struct analysis *a, unsigned s)
+/* One sentence "- In <series>, ..." per region of series s for which applies() holds. */
+typedef int (*region_test)(const struct region_estimate *e);
+typedef void (*region_sentence)(struct strbuf *out, const struct region_estimate *e, const char *region);
+
+static unsigned each_region(struct strbuf *out, const struct analysis *a, unsigned s, region_test applies,
+			    region_sentence say)
 {
-	const struct region_estimate *e = a->series[s].region;
 	unsigned said = 0;
 
 	for (unsigned r = 0; r < a->table->region_count; r++) {
-		if (!estimate_skewed(&e[r]))
+		if (!applies(&a->series[s].region[r]))
 			continue;
 		strbuf_printf(out, "- In ");
 		series_label(out, a, s);
-		strbuf_printf(out, ", one value of %s is %.1f %% of the samples (%llu of %llu): one guess wins that "
-				   "often. Its min-entropy is %.1f bits (a lower bound), far below the headline %.1f "
-				   "(%s), which averages over all values.\n",
-			      a->table->region[r], 100 * e[r].mcv_share, (unsigned long long)e[r].mcv_count,
-			      (unsigned long long)e[r].samples, e[r].min_entropy_bits, e[r].estimate_bits,
-			      estimate_kind_name(e[r].kind));
+		say(out, &a->series[s].region[r], a->table->region[r]);
 		said++;
 	}
 	return said;
 }
 
-/* Successive samples that are not independent: every estimator assumes they are. */
-static unsigned serial(struct strbuf *out, const struct analysis *a, unsigned s)
+/* The most common value far more common than the headline allows (estimate_skewed). */
+static void skew_sentence(struct strbuf *out, const struct region_estimate *e, const char *region)
 {
-	const struct region_estimate *e = a->series[s].region;
-	unsigned said = 0;
+	strbuf_printf(out, ", one value of %s is %.1f %% of the samples (%llu of %llu): one guess wins that often. "
+			   "Its min-entropy is %.1f bits (a lower bound), far below the headline %.1f (%s), which "
+			   "averages over all values.\n",
+		      region, 100 * e->mcv_share, (unsigned long long)e->mcv_count, (unsigned long long)e->samples,
+		      e->min_entropy_bits, e->estimate_bits, estimate_kind_name(e->kind));
+}
 
-	for (unsigned r = 0; r < a->table->region_count; r++) {
-		if (!e[r].serial_rejected)
-			continue;
-		strbuf_printf(out, "- In ");
-		series_label(out, a, s);
-		strbuf_printf(out, ", successive samples of %s are not independent (lag-1 p = %.2g, runs p = %.2g; "
-				   "each test rejects at p < %g): its randomness drifts or repeats between execs, and "
-				   "its entropy figures, which assume independent samples, overstate it.\n",
-			      a->table->region[r], e[r].serial_lag1_p, e[r].runs_p, SERIAL_ALPHA);
-		said++;
-	}
-	return said;
+static int serial_rejected(const struct region_estimate *e)
+{
+	return e->serial_rejected;
+}
+
+/* Successive samples that are not independent: every estimator assumes they are. */
+static void serial_sentence(struct strbuf *out, const struct region_estimate *e, const char *region)
+{
+	strbuf_printf(out, ", successive samples of %s are not independent (lag-1 p = %.2g, runs p = %.2g; each "
+			   "test rejects at p < %g): its randomness drifts or repeats between execs, and its entropy "
+			   "figures, which assume independent samples, overstate it.\n",
+		      region, e->serial_lag1_p, e->runs_p, SERIAL_ALPHA);
 }
 
 static unsigned extremes(struct strbuf *out, const struct analysis *a, unsigned s)
@@ -339,8 +341,8 @@ unsigned findings_write(struct strbuf *out, const struct analysis *a)
 			said += extremes(out, a, s);
 			said += bounds_only(out, a, s);
 			said += insufficient(out, a, s);
-			said += skewed(out, a, s);
-			said += serial(out, a, s);
+			said += each_region(out, a, s, estimate_skewed, skew_sentence);
+			said += each_region(out, a, s, serial_rejected, serial_sentence);
 		}
 	}
 	return said;

@@ -86,7 +86,7 @@ static int run_baseline(const char *baseline, const char *run, double tolerance)
 		return fail(&err, exit_for(rc));
 	}
 	regressions = compare_baseline(&old, &now, tolerance, stdout);
-	printf("%u region%s below the baseline by more than %.2f bits\n", regressions,
+	printf("%u region%s below the baseline by more than %.2f bits, beyond the sampling error\n", regressions,
 	       regressions == 1 ? "" : "s", tolerance);
 	compare_free(&old);
 	compare_free(&now);

@@ -274,16 +274,20 @@ static void bits_text(const struct cmp_region *r, char *buf, size_t size, int ma
 		snprintf(buf, size, "%.1f%s", r->bits, gate_upper_bound_kind(r->kind) ? (markdown ? " ≤" : "<=") : "");
 }
 
-/* " (-7.9)", x against base. */
+/* " (-7.9)", x against base; "*" marks a difference beyond the sampling error of both
+ * (the gate's test at tolerance 0, either way), only when both files have intervals. */
 static void diff_text(const struct cmp_region *base, const struct cmp_region *x, char *buf, size_t size)
 {
 	double d;
+	int beyond;
 
 	buf[0] = '\0';
 	if (!comparable(base) || !comparable(x))
 		return;
 	d = x->bits - base->bits;
-	snprintf(buf, size, " (%+.1f)", fabs(d) < 0.05 ? 0.0 : d); /* no "-0.0" */
+	beyond = base->has_interval && x->has_interval &&
+		 (gate_judge(base, x, 0).verdict == GATE_TRIP || gate_judge(x, base, 0).verdict == GATE_TRIP);
+	snprintf(buf, size, " (%+.1f%s)", fabs(d) < 0.05 ? 0.0 : d, beyond ? "*" : ""); /* no "-0.0" */
 }
 
 static void key_table(struct strbuf *md, FILE *out, const struct cmp_run *runs, unsigned n,
@@ -296,7 +300,8 @@ static void key_table(struct strbuf *md, FILE *out, const struct cmp_run *runs, 
 	series_label(key, label, sizeof(label));
 	strbuf_printf(md, "## %s\n\n| region |", label);
 	if (out)
-		fprintf(out, "\n%s: headline bits (difference to %s)\n%-14s", label, runs[0].name, "region");
+		fprintf(out, "\n%s: headline bits (difference to %s, * beyond the sampling error)\n%-14s", label,
+			runs[0].name, "region");
 	for (unsigned r = 0; r < n; r++) {
 		strbuf_printf(md, " %s |", runs[r].name);
 		if (out)
@@ -369,7 +374,9 @@ static void key_plot(struct gnuplot_job *job, const struct cmp_run *runs, unsign
 static void runs_table(struct strbuf *md, const struct cmp_run *runs, unsigned n)
 {
 	strbuf_printf(md, "# ASLR entropy compared\n\nHeadline bits per region (≤: only an upper bound such as "
-			  "the range; – not measured), with the difference to the first run.\n\n"
+			  "the range; – not measured), with the difference to the first run; * marks a difference "
+			  "beyond the sampling error of both runs (their intervals, as the `--baseline` gate weighs "
+			  "them at tolerance 0).\n\n"
 			  "| run | kernel | summary |\n|---|---|---|\n");
 	for (unsigned r = 0; r < n; r++)
 		strbuf_printf(md, "| %s | %s | `%s` |\n", runs[r].name, runs[r].release, runs[r].path);

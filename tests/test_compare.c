@@ -180,6 +180,26 @@ static void test_gate_at_tolerance_zero(void **state)
 	free(text);
 }
 
+/* --compare marks differences beyond both intervals, never ones within them or ones
+ * of files without intervals. */
+static void test_compare_marks_differences_beyond_intervals(void **state)
+{
+	char *args[] = { (char[]){ "--compare" }, (char[]){ DATA "/ci-base" }, (char[]){ DATA "/ci-now" },
+			 (char[]){ "--out" }, *state };
+	char path[700], *md;
+
+	assert_int_equal(analyze(args, 5), 0);
+	snprintf(path, sizeof(path), "%s/compare.md", (char *)*state);
+	md = tu_read_file(path, NULL);
+	assert_contains(md, "| text | 28.6 | 27.4 (-1.3*) |");
+	assert_contains(md, "| libc | 28.0 | 26.0 (-2.0*) |");
+	assert_contains(md, "| stack | 30.0 ≤ | 28.9 (-1.1) |");
+	assert_contains(md, "| heap | 28.0 | insufficient |");
+	assert_contains(md, "| vdso | 28.0 ≤ | 20.0 ≤ (-8.0*) |");
+	assert_contains(md, "| argv | 0.0 | 0.0 (+0.0) |");
+	free(md);
+}
+
 static void test_bad_summaries(void **state)
 {
 	char *not_summary[] = { (char[]){ "--baseline" }, (char[]){ DATA "/not-a-summary.json" }, (char[]){ DATA "/base" } };
@@ -225,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_three_runs_one_lacking_a_mode),
 		cmocka_unit_test(test_gate_weighs_intervals),
 		cmocka_unit_test(test_gate_at_tolerance_zero),
+		cmocka_unit_test(test_compare_marks_differences_beyond_intervals),
 		cmocka_unit_test(test_bad_summaries),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

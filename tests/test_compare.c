@@ -53,9 +53,9 @@ static void test_regression_trips_gate(void **state)
 	(void)state;
 	assert_int_equal(analyze(args, 3), 3);
 	text = tu_read_file(out_path, NULL);
-	assert_contains(text, "REGRESSION pie mode 2 libc: 20.00 bits (range, no interval) in regressed, baseline 27.90 "
-			      "bits (collision, no interval) in base; drop 7.90 bits > tolerance 1.00, no intervals in the "
-			      "files: point values compared\n");
+	assert_contains(text, "REGRESSION pie mode 2 libc: 20.00 bits (range, no interval) in regressed, baseline "
+			      "27.90 bits (collision, no interval) in base; drop 7.90 bits > tolerance 1.00, no "
+			      "intervals in the files: point values compared\n");
 	assert_true(strstr(text, "stack") == NULL); /* 0.5 bits lower: within the default tolerance of 1 */
 	assert_contains(text, "1 region below the baseline by more than 1.00 bits");
 	free(text);
@@ -149,16 +149,16 @@ static void test_gate_weighs_intervals(void **state)
 	assert_contains(text, "note: pie mode 2 text: 27.36 bits (collision [26.84, 27.94]) in ci-now, baseline 28.63 "
 			      "bits (collision [27.83, 29.59]) in ci-base; drop 1.27 bits > tolerance 1.00, within the "
 			      "sampling error (z 0.54 <= 1.645): not a regression\n");
-	assert_contains(text, "REGRESSION pie mode 2 libc: 25.99 bits (collision [25.66, 26.34]) in ci-now, baseline "
-			      "27.97 bits (collision [27.33, 28.70]) in ci-base; drop 1.98 bits > tolerance 1.00, beyond "
-			      "the sampling error (z 2.63 > 1.645)\n");
+	assert_contains(text, "REGRESSION pie mode 2 libc: 25.99 bits (collision [25.66, 26.34]) in ci-now, "
+			      "baseline 27.97 bits (collision [27.33, 28.70]) in ci-base; drop 1.98 bits > tolerance "
+			      "1.00, beyond the sampling error (z 2.63 > 1.645)\n");
 	assert_contains(text, "note: pie mode 2 stack: 28.90 bits (collision [28.02, 29.96]) in ci-now, baseline 30.00 "
 			      "bits (range [29.02, 30.00]) in ci-base; drop 1.10 bits > tolerance 1.00, within the "
 			      "sampling error (intervals overlap): not a regression\n");
 	assert_contains(text, "note: pie mode 2 heap: too few samples in ci-now: not compared\n");
-	assert_contains(text, "REGRESSION pie mode 2 vdso: 20.00 bits (range [19.20, 20.00]) in ci-now, baseline 28.00 "
-			      "bits (bit_entropy_sum [27.00, 28.00]) in ci-base; drop 8.00 bits > tolerance 1.00, beyond "
-			      "the sampling error (intervals 7.00 bits apart)\n");
+	assert_contains(text, "REGRESSION pie mode 2 vdso: 20.00 bits (range [19.20, 20.00]) in ci-now, baseline "
+			      "28.00 bits (bit_entropy_sum [27.00, 28.00]) in ci-base; drop 8.00 bits > tolerance "
+			      "1.00, beyond the sampling error (intervals 7.00 bits apart)\n");
 	assert_true(strstr(text, "argv") == NULL); /* constant in both: [0, 0], no drop */
 	assert_contains(text, "2 regions below the baseline by more than 1.00 bits, beyond the sampling error");
 	free(text);

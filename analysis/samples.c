@@ -207,6 +207,7 @@ struct row_key {
 	const char *variant;
 	size_t variant_len;
 	int mode, rnd_bits, rnd_compat_bits;
+	uint64_t seq;
 };
 
 static int same_series(const struct sample_series *s, const struct row_key *k)
@@ -269,7 +270,7 @@ static int parse_cell(struct parser *p, unsigned c, const char *cell, size_t len
 		key->mode = (int)v;
 		return 0;
 	case COL_SEQ:
-		return parse_small(p, cell, len, column, UINT64_MAX, "seq", &v);
+		return parse_small(p, cell, len, column, UINT64_MAX, "seq", &key->seq);
 	case COL_RND_BITS:
 	case COL_RND_COMPAT_BITS:
 		if (parse_small(p, cell, len, column, 64, "mmap_rnd_bits", &v) < 0)
@@ -290,6 +291,8 @@ static int store_row(struct parser *p, const struct row_key *key)
 	for (unsigned r = 0; r < p->t->region_count; r++)
 		if (u64vec_push(&s->column[r], p->row[r]) < 0)
 			return aslr_error_set(p->err, -ENOMEM, "out of memory");
+	if (p->t->has_seq && u64vec_push(&s->seq, key->seq) < 0)
+		return aslr_error_set(p->err, -ENOMEM, "out of memory");
 	s->rows++;
 	p->t->rows++;
 	return 0;
@@ -408,9 +411,58 @@ static void parser_init(struct parser *p, struct sample_table *t, const char *na
 	p->err = err;
 }
 
+struct seq_row {
+	uint64_t seq;
+	size_t row;
+};
+
+static int compare_seq(const void *a, const void *b)
+{
+	const struct seq_row *x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row; /* stable: file order among equal seqs */
+}
+
+/* Rows of series s into seq order, when they are not already (the harness writes them
+ * in order; a CSV from elsewhere may not). 0 or -ENOMEM. */
+static int order_rows(struct sample_table *t, struct sample_series *s)
+{
+	struct seq_row *order;
+	uint64_t *moved;
+	size_t i = 1;
+	int rc = -ENOMEM;
+
+	while (i < s->seq.len && s->seq.data[i - 1] <= s->seq.data[i])
+		i++;
+	if (i >= s->seq.len)
+		return 0;
+	order = malloc(s->rows * sizeof(*order));
+	moved = malloc(s->rows * sizeof(*moved));
+	if (order && moved) {
+		for (i = 0; i < s->rows; i++)
+			order[i] = (struct seq_row){ s->seq.data[i], i };
+		qsort(order, s->rows, sizeof(*order), compare_seq);
+		for (unsigned r = 0; r <= t->region_count; r++) {
+			uint64_t *col = r < t->region_count ? s->column[r].data : s->seq.data;
+			for (i = 0; i < s->rows; i++)
+				moved[i] = col[order[i].row];
+			memcpy(col, moved, s->rows * sizeof(*moved));
+		}
+		rc = 0;
+	}
+	free(moved);
+	free(order);
+	return rc;
+}
+
 static int parser_done(struct parser *p, int rc)
 {
 	free(p->row);
+	for (unsigned i = 0; rc == 0 && i < p->t->series_count; i++)
+		if (order_rows(p->t, &p->t->series[i]) < 0)
+			rc = aslr_error_set(p->err, -ENOMEM, "out of memory");
 	if (rc < 0)
 		samples_free(p->t);
 	else
@@ -484,6 +536,7 @@ void samples_free(struct sample_table *t)
 	for (unsigned i = 0; i < t->series_count; i++) {
 		for (unsigned r = 0; r < t->region_count; r++)
 			u64vec_free(&t->series[i].column[r]);
+		u64vec_free(&t->series[i].seq);
 		free(t->series[i].column);
 	}
 	free(t->series);

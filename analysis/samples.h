@@ -3,7 +3,9 @@
  * Any CSV whose header has a `mode` column: `variant`, `seq`, `mmap_rnd_bits` and
  * `mmap_rnd_compat_bits` are fixed columns when present; every other column is a
  * region, its cells hex (0x...) or decimal, unsigned, at most 64 bits. Rows are
- * grouped into series (rows that agree on every fixed column but seq). Bad input
+ * grouped into series (rows that agree on every fixed column but seq); within a series
+ * rows are in seq order (file order when equal or without seq), which the serial
+ * tests of the estimators read. Bad input
  * is rejected with FILE:LINE:COLUMN, lines counted from 1 at the header. */
 #ifndef ASLR_SAMPLES_H
 #define ASLR_SAMPLES_H
@@ -29,6 +31,7 @@ struct sample_series {
 	int rnd_compat_bits; /* -1 likewise */
 	size_t rows;
 	struct u64vec *column; /* region_count columns of rows values */
+	struct u64vec seq;     /* each row's seq; empty when the CSV has no seq column */
 };
 
 struct sample_table {

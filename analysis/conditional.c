@@ -178,7 +178,8 @@ void conditional_leak(const struct analysis *a, unsigned s, unsigned r_a, unsign
 		out->kind = out->difference->kind;
 		out->source = LEAK_FROM_DIFFERENCE;
 	}
-	if (own->estimate_bits < out->bits) {
+	/* H(A|B) <= H(A); when A - B has too few rows for a claim (NAN), A's own stands */
+	if (own->estimate_bits < out->bits || isnan(out->bits)) {
 		out->bits = own->estimate_bits;
 		out->kind = own->kind;
 		out->source = LEAK_FROM_OWN;
@@ -204,7 +205,7 @@ int conditional_best_leak(const struct analysis *a, unsigned s, unsigned r_a, do
 	int best = -1;
 
 	*bits_left = a->series[s].region[r_a].estimate_bits;
-	if (a->series[s].region[r_a].kind == KIND_CONSTANT)
+	if (!estimate_moves(&a->series[s].region[r_a]))
 		return -1;
 	for (unsigned r_b = 0; r_b < a->table->region_count; r_b++) {
 		double bits;
@@ -286,7 +287,9 @@ static json_t *leak_json(const struct analysis *a, unsigned s, unsigned r_a, uns
 	/* a constant A - B reads as all 0 once shifted to start at 0: absent is about the regions */
 	e.absent = a->series[s].region[r_a].absent || a->series[s].region[r_b].absent;
 	obj = summary_region_json(&e);
-	json_object_set_new(obj, "difference_bits", json_real(leak.difference->estimate_bits));
+	json_object_set_new(obj, "difference_bits", isnan(leak.difference->estimate_bits)
+							    ? json_null()
+							    : json_real(leak.difference->estimate_bits));
 	json_object_set_new(obj, "difference_kind", json_string(estimate_kind_name(leak.difference->kind)));
 	json_object_set_new(obj, "given_low_bits", k < 0 ? json_null() : json_integer(k));
 	json_object_set_new(obj, "given_pairs", k < 0 ? json_null() : json_integer((json_int_t)g->pairs[k]));

@@ -54,8 +54,9 @@ void conditional_leak(const struct analysis *a, unsigned s, unsigned r_a, unsign
  * *capped (may be NULL) says whether A's own estimate was the smaller. */
 double conditional_bits(const struct analysis *a, unsigned s, unsigned r_a, unsigned r_b, int *capped);
 
-/* The leak that leaves the fewest bits of A (-1 when A never moves or there is no other
- * region); *bits_left gets them. Ties go to the first region. */
+/* The leak that leaves the fewest bits of A (-1 when A never moves, has too few samples
+ * for a claim, or there is no other region); *bits_left gets them. Ties go to the first
+ * region. */
 int conditional_best_leak(const struct analysis *a, unsigned s, unsigned r_a, double *bits_left);
 
 /* Clusters of series s: regions (not constant) whose pairwise offsets never change, so

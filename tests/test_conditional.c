@@ -36,7 +36,8 @@ struct fixture {
  * m: 28 page bits (an mmap base); h = (m - 4 MiB) rounded down to 2 MiB (a THP-aligned
  * mapping); v = top + 0xf9c with top 22 random page bits (argv); t = v - 0x1350 - 16 U,
  * U uniform on 0..511 (the stack: an 8 KiB sub-page offset in 16-byte steps);
- * x = a XOR 0x3000; z = h with every 10th cell missing (0); o absent (0 everywhere). */
+ * x = a XOR 0x3000; z = h with every 10th cell missing (0); o absent (0 everywhere);
+ * s = m in 15 rows only (too few samples for any claim), missing elsewhere. */
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -45,7 +46,7 @@ static int setup(void **state)
 	size_t len = 0;
 
 	f->csv = malloc((size_t)ROWS * 240 + 64);
-	len += (size_t)sprintf(f->csv, "mode,a,b,c,d,e,m,h,t,v,x,z,o\n");
+	len += (size_t)sprintf(f->csv, "mode,a,b,c,d,e,m,h,t,v,x,z,o,s\n");
 	for (int i = 0; i < ROWS; i++) {
 		uint64_t a = 0x7f0000000000ULL + (rng_below(&r, 1 << 20) << 12);
 		uint64_t c = a + (rng_below(&r, 256) << 12);
@@ -56,12 +57,12 @@ static int setup(void **state)
 		uint64_t v = 0x7ff000000000ULL - (rng_below(&r, 1 << 22) << 12) + 0xf9c;
 		uint64_t t = v - 0x1350 - (rng_below(&r, 512) << 4);
 		len += (size_t)sprintf(f->csv + len, "2,0x%llx,0x%llx,0x%llx,0x%llx,0x%llx,0x%llx,0x%llx,0x%llx,"
-				       "0x%llx,0x%llx,0x%llx,0\n",
+				       "0x%llx,0x%llx,0x%llx,0,0x%llx\n",
 				       (unsigned long long)a, (unsigned long long)(a + 0x5000),
 				       (unsigned long long)c, (unsigned long long)d, (unsigned long long)e,
 				       (unsigned long long)m, (unsigned long long)h, (unsigned long long)t,
 				       (unsigned long long)v, (unsigned long long)(a ^ 0x3000),
-				       (unsigned long long)(i % 10 ? h : 0));
+				       (unsigned long long)(i % 10 ? h : 0), (unsigned long long)(i < 15 ? m : 0));
 	}
 	if (samples_load_buffer(&f->table, "mem", f->csv, len, &err) < 0 ||
 	    analysis_compute(&f->analysis, &f->table, &err) < 0 || conditional_compute(&f->analysis, &err) < 0)
@@ -80,7 +81,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-enum { A, B, C, D, E, M, H, T, V, X, Z, O };
+enum { A, B, C, D, E, M, H, T, V, X, Z, O, S };
 
 static void assert_near(double got, double want, double tol, const char *what)
 {
@@ -139,6 +140,9 @@ static void test_matrix_json(void **state)
 	assert_true(json_is_null(cell(m, "c", "a", "given_low_bits")));
 	assert_true(json_is_null(cell(m, "c", "a", "conditional_bits")));
 	assert_string_equal(json_string_value(cell(m, "c", "a", "estimate_source")), "difference");
+	/* too few rows in common: no difference headline, m's own bits */
+	assert_true(json_is_null(cell(m, "m", "s", "difference_bits")));
+	assert_string_equal(json_string_value(cell(m, "m", "s", "estimate_source")), "own");
 	/* d given a: d's own 12 bits */
 	assert_string_equal(json_string_value(cell(m, "d", "a", "estimate_source")), "own");
 	assert_true(json_is_true(cell(m, "d", "a", "capped_by_own_estimate")));
@@ -270,11 +274,18 @@ static void test_missing_cells_are_left_out(void **state)
 	assert_int_equal(leak.given->low_bits, 21);
 	assert_true(leak.bits == 0);
 	assert_leak(f, M, Z, 9, "m given z");
-	/* o is absent: nothing varies, nothing is conditioned on it, no claim either way
-	 * (m - o is m itself: the same estimate as m's own) */
+	/* o is absent: nothing varies, nothing is conditioned on it, no claim either way:
+	 * m - o is m itself, and m keeps its 28 bits (upper bounds at N = 20000, no pairs) */
 	conditional_leak(&f->analysis, 0, M, O, &leak);
 	assert_true(leak.given->low_bits < 0);
-	assert_true(leak.bits == f->analysis.series[0].region[M].estimate_bits);
+	assert_near(leak.bits, 28, 0.01, "m given an absent region");
+	/* s has 15 samples, under ESTIMATE_MIN_SAMPLES: s given m is as insufficient as s, and
+	 * m given s falls back to m's own bits (m - s has 15 rows too) */
+	conditional_leak(&f->analysis, 0, S, M, &leak);
+	assert_true(isnan(leak.bits) && leak.kind == KIND_INSUFFICIENT);
+	assert_int_equal(conditional_best_leak(&f->analysis, 0, S, &leak.bits), -1);
+	conditional_leak(&f->analysis, 0, M, S, &leak);
+	assert_true(leak.source == LEAK_FROM_OWN && leak.bits == f->analysis.series[0].region[M].estimate_bits);
 	assert_true(conditional_bits(&f->analysis, 0, O, M, NULL) == 0);
 }
 

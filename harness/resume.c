@@ -147,23 +147,32 @@ out_close:
 	return text;
 }
 
-static struct resume_series *series_for(struct resume *resume, const struct resume_series *key)
+static struct resume_series *find_series(const struct resume *resume, const struct series_key *key)
 {
-	struct resume_series *s;
+	for (unsigned i = 0; resume && i < resume->series_count; i++)
+		if (series_key_equal(&resume->series[i].key, key))
+			return &resume->series[i];
+	return NULL;
+}
 
-	for (unsigned i = 0; i < resume->series_count; i++) {
-		s = &resume->series[i];
-		if (s->mode == key->mode && s->rnd_bits == key->rnd_bits && s->rnd_compat_bits == key->rnd_compat_bits &&
-		    strcmp(s->variant, key->variant) == 0)
-			return s;
-	}
+/* key's series, added with no rows when it is new; NULL when out of memory. */
+static struct resume_series *series_for(struct resume *resume, const struct series_key *key)
+{
+	struct resume_series *s = find_series(resume, key);
+	char *variant;
+
+	if (s)
+		return s;
 	s = realloc(resume->series, (resume->series_count + 1) * sizeof(*s));
 	if (!s)
 		return NULL;
 	resume->series = s;
+	variant = strdup(key->variant);
+	if (!variant)
+		return NULL;
 	s = &resume->series[resume->series_count++];
-	*s = *key;
-	s->rows = 0;
+	*s = (struct resume_series){ *key, 0 };
+	s->key.variant = variant;
 	return s;
 }
 
@@ -171,7 +180,8 @@ static struct resume_series *series_for(struct resume *resume, const struct resu
 static int count_row(struct resume *resume, char *line, long lineno, unsigned cells,
 		     const struct samples_knobs *knobs, const char *path, struct aslr_error *err)
 {
-	struct resume_series key = { .rnd_bits = -1, .rnd_compat_bits = -1 }, *s;
+	struct series_key key = { .rnd_bits = -1, .rnd_compat_bits = -1 };
+	struct resume_series *s;
 	char *field[8], *save = NULL, *tok = strtok_r(line, ",", &save);
 	unsigned n = 0, fixed = 3 + (unsigned)knobs->has_rnd_bits + (unsigned)knobs->has_rnd_compat_bits;
 	unsigned long long seq;
@@ -181,7 +191,7 @@ static int count_row(struct resume *resume, char *line, long lineno, unsigned ce
 			field[n] = tok;
 	if (n != cells)
 		return aslr_error_at(err, -EINVAL, path, lineno, 0, "cannot resume: %u cells, the header has %u", n, cells);
-	snprintf(key.variant, sizeof(key.variant), "%s", field[0]);
+	key.variant = field[0];
 	key.mode = atoi(field[1]);
 	seq = strtoull(field[2], NULL, 10);
 	if (knobs->has_rnd_bits)
@@ -226,20 +236,18 @@ out_free:
 	return rc;
 }
 
-uint64_t resume_rows(const struct resume *resume, const struct samples_row_key *key)
+uint64_t resume_rows(const struct resume *resume, const struct series_key *key)
 {
-	for (unsigned i = 0; resume && i < resume->series_count; i++) {
-		const struct resume_series *s = &resume->series[i];
-		if (s->mode == key->mode && s->rnd_bits == key->rnd_bits && s->rnd_compat_bits == key->rnd_compat_bits &&
-		    strcmp(s->variant, key->variant) == 0)
-			return s->rows;
-	}
-	return 0;
+	const struct resume_series *s = find_series(resume, key);
+
+	return s ? s->rows : 0;
 }
 
 void resume_free(struct resume *resume)
 {
 	json_decref(resume->info);
+	for (unsigned i = 0; i < resume->series_count; i++)
+		free((char *)(uintptr_t)resume->series[i].key.variant);
 	free(resume->series);
 	memset(resume, 0, sizeof(*resume));
 }

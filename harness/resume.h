@@ -14,12 +14,12 @@
 #include "error.h"
 #include "options.h"
 #include "samples_writer.h"
+#include "series_key.h"
 
 struct run_config;
 
 struct resume_series {
-	char variant[VARIANT_NAME_MAX + 1];
-	int mode, rnd_bits, rnd_compat_bits;
+	struct series_key key; /* key.variant is owned (resume_free frees it) */
 	uint64_t rows;
 };
 
@@ -44,7 +44,7 @@ int resume_scan_samples(struct resume *resume, const char *path, const char *hea
 			const struct samples_knobs *knobs, struct aslr_error *err);
 
 /* Rows already kept for a series. */
-uint64_t resume_rows(const struct resume *resume, const struct samples_row_key *key);
+uint64_t resume_rows(const struct resume *resume, const struct series_key *key);
 
 void resume_free(struct resume *resume);
 

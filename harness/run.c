@@ -230,7 +230,7 @@ static int open_samples(struct run *st, struct aslr_error *err)
 }
 
 /* What the series claims must have held throughout: its mode and its knob values. */
-static int check_held(struct run *st, unsigned i, const struct samples_row_key *key, int *va_space,
+static int check_held(struct run *st, unsigned i, const struct series_key *key, int *va_space,
 		      struct aslr_error *err)
 {
 	int expect = st->plan.method[i] == METHOD_SYSCTL ? st->plan.mode[i] : st->plan.original;
@@ -253,7 +253,7 @@ static int check_held(struct run *st, unsigned i, const struct samples_row_key *
 	return 0;
 }
 
-static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct samples_row_key key,
+static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct series_key key,
 			 struct aslr_error *err)
 {
 	struct run_config *cfg = st->cfg;
@@ -271,7 +271,7 @@ static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct sam
 			   .drop_privileges = cfg->drop_privileges, .uid = cfg->uid, .gid = cfg->gid,
 			   .timeout_sec = cfg->opts->timeout_sec, .stop = cfg->stop },
 	};
-	json_t *prior = runinfo_find_series(st->info, variant->name, key.mode, key.rnd_bits, key.rnd_compat_bits);
+	json_t *prior = runinfo_find_series(st->info, &key);
 	double prior_seconds = 0;
 	int va_space = -1, rc, held;
 
@@ -286,8 +286,7 @@ static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct sam
 	if (rc >= 0 && held < 0)
 		rc = held;
 	runinfo_set_series(st->info, &(struct runinfo_series){
-		.variant = variant->name, .mode = key.mode, .rnd_bits = key.rnd_bits,
-		.rnd_compat_bits = key.rnd_compat_bits, .method = mode_method_name(st->plan.method[mode_i]),
+		.key = key, .method = mode_method_name(st->plan.method[mode_i]),
 		.va_space = va_space, .samples = kept + s.accepted, .tally = &s.tally, .seconds = s.seconds });
 	if (rc == 0) {
 		int written = runinfo_write(st->info, cfg->out_dir, err);
@@ -297,7 +296,7 @@ static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct sam
 }
 
 /* Every mode and variant at the current knob values. */
-static int sample_modes(struct run *st, struct samples_row_key key, struct aslr_error *err)
+static int sample_modes(struct run *st, struct series_key key, struct aslr_error *err)
 {
 	int rc = 0;
 
@@ -328,7 +327,7 @@ static int sample_all(struct run *st, struct aslr_error *err)
 {
 	unsigned n_bits = swept(st, KNOB_RND_BITS) ? st->knob[KNOB_RND_BITS].values->count : 1;
 	unsigned n_compat = swept(st, KNOB_RND_COMPAT_BITS) ? st->knob[KNOB_RND_COMPAT_BITS].values->count : 1;
-	struct samples_row_key key = { 0 };
+	struct series_key key = { 0 };
 	int rc = 0;
 
 	for (unsigned b = 0; b < n_bits && rc == 0; b++) {

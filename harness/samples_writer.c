@@ -102,7 +102,7 @@ static size_t format_u64(char *out, uint64_t v)
 	return n;
 }
 
-int samples_writer_row(struct samples_writer *w, const struct samples_row_key *key,
+int samples_writer_row(struct samples_writer *w, const struct series_key *key, uint64_t seq,
 		       const uint64_t *values, unsigned count, struct aslr_error *err)
 {
 	size_t variant_len = strlen(key->variant);
@@ -114,7 +114,7 @@ int samples_writer_row(struct samples_writer *w, const struct samples_row_key *k
 	w->buf[w->len++] = ',';
 	w->len += format_u64(w->buf + w->len, (uint64_t)key->mode);
 	w->buf[w->len++] = ',';
-	w->len += format_u64(w->buf + w->len, key->seq);
+	w->len += format_u64(w->buf + w->len, seq);
 	if (w->knobs.has_rnd_bits) {
 		w->buf[w->len++] = ',';
 		w->len += format_u64(w->buf + w->len, (uint64_t)key->rnd_bits);

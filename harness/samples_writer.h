@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "series_key.h"
 
 enum { SAMPLES_BUFFER = 1 << 16 };
 
@@ -29,14 +30,6 @@ struct samples_writer {
 /* Create path (which must not exist). 0 or -errno. */
 int samples_writer_create(struct samples_writer *w, const char *path, struct aslr_error *err);
 
-/* The fixed part of one row: its series and its place in it. */
-struct samples_row_key {
-	const char *variant;
-	int mode;
-	int rnd_bits, rnd_compat_bits; /* written only when the run has those columns */
-	uint64_t seq;
-};
-
 /* The header line, newline included, into buf; its length, or -1 when it does not fit. */
 int samples_header_text(char *buf, size_t size, const struct samples_knobs *knobs, char names[][33],
 			unsigned count);
@@ -49,8 +42,9 @@ int samples_writer_append(struct samples_writer *w, const char *path, const stru
 int samples_writer_header(struct samples_writer *w, const struct samples_knobs *knobs,
 			  char names[][33], unsigned count, struct aslr_error *err);
 
-/* Append one row; flushes the buffer first when the row might not fit. */
-int samples_writer_row(struct samples_writer *w, const struct samples_row_key *key,
+/* Append the row seq of key's series (its knob values are written only when the run has
+ * those columns); flushes the buffer first when the row might not fit. */
+int samples_writer_row(struct samples_writer *w, const struct series_key *key, uint64_t seq,
 		       const uint64_t *values, unsigned count, struct aslr_error *err);
 
 /* Write out the buffered rows. */

@@ -119,8 +119,7 @@ static int keep_row(struct series *s, const struct record *rec)
 
 	for (unsigned i = 0; i < rec->count; i++)
 		row[s->column_of[i]] = rec->value[i];
-	s->key.seq = s->first_seq + s->accepted;
-	rc = samples_writer_row(s->writer, &s->key, row, s->columns, s->err);
+	rc = samples_writer_row(s->writer, &s->key, s->first_seq + s->accepted, row, s->columns, s->err);
 	if (rc < 0)
 		return rc;
 	s->accepted++;

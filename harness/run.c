@@ -259,7 +259,7 @@ static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct ser
 	struct run_config *cfg = st->cfg;
 	struct run_variant *variant = &cfg->variants[v];
 	char *argv[] = { variant->probe, NULL };
-	char label[96];
+	char label[SERIES_KEY_TEXT];
 	struct progress progress;
 	uint64_t kept = resume_rows(cfg->resume, &key);
 	struct series s = {
@@ -277,7 +277,7 @@ static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct ser
 
 	if (cfg->resume && prior) /* a resumed series goes on counting where it stopped */
 		runinfo_add_prior(prior, &s.tally, &prior_seconds);
-	snprintf(label, sizeof(label), "%s mode %d:", variant->name, key.mode);
+	series_key_label(&key, label, sizeof(label));
 	progress_begin(&progress, cfg->progress, label, cfg->opts->samples);
 	rc = series_run(&s, err);
 	progress_end(&progress);

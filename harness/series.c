@@ -144,10 +144,10 @@ static int on_result(void *ctx, const struct probe_result *result)
 	failure_tally_count(&s->tally, kind, example);
 	if (kind >= 0) {
 		if (failure_budget_exceeded(&s->tally)) {
-			char text[ASLR_ERROR_TEXT];
+			char text[ASLR_ERROR_TEXT], label[SERIES_KEY_TEXT];
 			failure_tally_describe(&s->tally, text, sizeof(text));
-			return aslr_error_set(s->err, -ECANCELED, "too many probe failures (%s mode %d): %s",
-					      s->key.variant, s->key.mode, text);
+			series_key_label(&s->key, label, sizeof(label));
+			return aslr_error_set(s->err, -ECANCELED, "too many probe failures (%s): %s", label, text);
 		}
 		return SPAWN_REJECTED;
 	}

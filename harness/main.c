@@ -45,13 +45,14 @@ static void ensure_standard_fds(void)
 			open("/dev/null", O_RDWR);
 }
 
-static int fail(const struct aslr_error *err, int code)
+/* Print err; its kind says the exit status. */
+static int fail(const struct aslr_error *err)
 {
 	char text[1024];
 
 	aslr_error_format(err, text, sizeof(text));
 	fprintf(stderr, "aslr-harness: %s\n", text);
-	return code;
+	return aslr_exit_code(err);
 }
 
 static int own_bin_dir(char *buf, size_t size)
@@ -79,7 +80,7 @@ static int check_probe_owner(const char *path, struct aslr_error *err)
 	if (geteuid() != 0)
 		return 0;
 	if (stat(path, &st) < 0)
-		return aslr_error_at(err, -errno, path, 0, 0, "%s", strerror(errno));
+		return aslr_error_input(err, -errno, path, 0, 0, "%s", strerror(errno));
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) || (st.st_uid != 0 && st.st_uid != geteuid()))
 		return aslr_error_at(err, -EPERM, path, 0, 0,
 				     "refusing to run as root a probe that other users can write "
@@ -101,7 +102,7 @@ static int resolve_user(struct run_config *cfg, const char *user, struct aslr_er
 		return aslr_error_set(err, -EPERM, "--user needs root (probes already run as you)");
 	pw = getpwnam(user);
 	if (!pw)
-		return aslr_error_set(err, -EINVAL, "--user: no user '%s'", user);
+		return aslr_error_usage(err, -EINVAL, "--user: no user '%s'", user);
 	cfg->drop_privileges = 1;
 	cfg->uid = (unsigned)pw->pw_uid;
 	cfg->gid = (unsigned)pw->pw_gid;
@@ -118,8 +119,8 @@ static int resolve_variants(struct run_config *cfg, const struct harness_options
 		snprintf(cfg->variants[0].probe, sizeof(cfg->variants[0].probe), "%s", opts->probe_path);
 		run_variant_name(opts->probe_path, cfg->variants[0].name, sizeof(cfg->variants[0].name));
 		if (access(opts->probe_path, X_OK) < 0)
-			return aslr_error_at(err, -errno, opts->probe_path, 0, 0, "probe is not executable: %s",
-					     strerror(errno));
+			return aslr_error_input(err, -errno, opts->probe_path, 0, 0, "probe is not executable: %s",
+						strerror(errno));
 		return check_probe_owner(opts->probe_path, err);
 	}
 	if (own_bin_dir(bin, sizeof(bin)) < 0)
@@ -134,8 +135,8 @@ static int resolve_variants(struct run_config *cfg, const struct harness_options
 		else
 			snprintf(v->probe, sizeof(v->probe), "%s/aslr-probe-%s", bin, name);
 		if (access(v->probe, X_OK) < 0)
-			return aslr_error_at(err, -ENOENT, v->probe, 0, 0,
-					     "variant '%s' is not built here", name);
+			return aslr_error_input(err, -ENOENT, v->probe, 0, 0,
+						"variant '%s' is not built here", name);
 	}
 	return 0;
 }
@@ -195,7 +196,7 @@ int main(int argc, char **argv)
 
 	ensure_standard_fds();
 	if (harness_options_parse(&opts, argc, argv, &err) < 0)
-		return fail(&err, 2);
+		return fail(&err);
 	if (opts.help) {
 		fputs(harness_usage, stdout);
 		return 0;
@@ -211,24 +212,24 @@ int main(int argc, char **argv)
 		if (rc == 0)
 			rc = resume_check_probes(&resume, &cfg, &err);
 		if (rc < 0)
-			return fail(&err, rc == -EINVAL ? 2 : 1);
+			return fail(&err);
 		cfg.resume = &resume;
 	} else if ((rc = resolve_variants(&cfg, &opts, &err)) < 0) {
-		return fail(&err, rc == -EPERM ? 1 : 2);
+		return fail(&err);
 	}
 	if ((rc = resolve_user(&cfg, opts.user, &err)) < 0)
-		return fail(&err, rc == -EPERM ? 1 : 2);
+		return fail(&err);
 	install_stop_handlers();
 	rc = run_prepare(&run, &cfg, &err);
 	if (rc < 0)
-		return fail(&err, rc == -EINVAL ? 2 : 1); /* -EINVAL: a knob value the kernel refuses */
+		return fail(&err);
 	if (opts.preset_precise && announce_precise(&cfg, &run, &err) < 0) {
 		run_abort(&run);
-		return fail(&err, 1);
+		return fail(&err);
 	}
 	if (!cfg.resume && prepare_out_dir(&cfg, &opts, &err) < 0) {
 		run_abort(&run);
-		return fail(&err, 1);
+		return fail(&err);
 	}
 	rc = run_execute(&run, &err);
 	if (rc == 0 && stop_signal)
@@ -238,13 +239,13 @@ int main(int argc, char **argv)
 		return 128 + stop_signal;
 	}
 	if (rc < 0)
-		return fail(&err, 1);
+		return fail(&err);
 	if (!opts.no_analyze) {
 		static struct analyze_request req;
 		req.input = cfg.out_dir;
 		req.table_out = stdout;
 		if (analyze_run(&req, &err) < 0)
-			return fail(&err, 1);
+			return fail(&err);
 		if (req.warning[0])
 			fprintf(stderr, "aslr-harness: warning: %s\n", req.warning);
 		printf("\nreport: %s\n", req.report);

@@ -13,7 +13,7 @@
 
 static int not_a_run(struct aslr_error *err, const char *path, const char *what)
 {
-	return aslr_error_at(err, -EINVAL, path, 0, 0, "cannot resume: %s", what);
+	return aslr_error_input(err, -EINVAL, path, 0, 0, "cannot resume: %s", what);
 }
 
 static int read_int_list(const json_t *list, int *out, unsigned max, unsigned *count)
@@ -85,7 +85,7 @@ int resume_load(struct resume *resume, const char *dir, struct harness_options *
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	resume->info = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!resume->info)
-		return aslr_error_at(err, -EINVAL, path, jerr.line, jerr.column, "%s", jerr.text);
+		return aslr_error_input(err, -EINVAL, path, jerr.line, jerr.column, "%s", jerr.text);
 	status = json_string_value(json_object_get(resume->info, "status"));
 	if (status && strcmp(status, "complete") == 0)
 		return aslr_error_at(err, -EALREADY, path, 0, 0, "the run is already complete");
@@ -105,9 +105,9 @@ int resume_check_probes(const struct resume *resume, const struct run_config *cf
 		if (rc < 0)
 			return rc;
 		if (strcmp(info.sha256, resume->sha256[v]) != 0)
-			return aslr_error_at(err, -EINVAL, cfg->variants[v].probe, 0, 0,
-					     "cannot resume: the probe changed since the run started (SHA-256 %.16s..., "
-					     "the run used %.16s...)", info.sha256, resume->sha256[v]);
+			return aslr_error_input(err, -EINVAL, cfg->variants[v].probe, 0, 0,
+						"cannot resume: the probe changed since the run started (SHA-256 %.16s..., "
+						"the run used %.16s...)", info.sha256, resume->sha256[v]);
 	}
 	return 0;
 }

@@ -83,9 +83,9 @@ static int check_knob_values(struct run *st, struct run_knob *knob, struct aslr_
 	knob->max = hi;
 	for (unsigned i = 0; i < knob->values->count; i++)
 		if (lo < 0 || knob->values->value[i] < lo || knob->values->value[i] > hi)
-			return aslr_error_at(err, -EINVAL, knob->path, 0, 0,
-					     "%s: %d is outside the range this kernel accepts (%d..%d)", knob->name,
-					     knob->values->value[i], lo, hi);
+			return aslr_error_input(err, -EINVAL, knob->path, 0, 0,
+						"%s: %d is outside the range this kernel accepts (%d..%d)", knob->name,
+						knob->values->value[i], lo, hi);
 	return 0;
 }
 

@@ -217,10 +217,11 @@ static int open_samples(struct run *st, struct aslr_error *err)
 	st->writer->fd = -1;
 	snprintf(path, sizeof(path), "%s/samples.csv", st->cfg->out_dir);
 	if (st->cfg->resume) {
-		char header[RECORD_MAX_REGIONS * 34 + 64];
-		int n = samples_header_text(header, sizeof(header), &knobs, st->columns.name, st->columns.count);
-		rc = n < 0 ? aslr_error_set(err, -E2BIG, "header too long")
-			   : resume_scan_samples(st->cfg->resume, path, header, (size_t)n, &knobs, err);
+		struct strbuf header = { 0 };
+		samples_csv_header(&header, &knobs, st->columns.name, st->columns.count);
+		rc = header.failed ? aslr_error_set(err, -ENOMEM, "out of memory")
+				   : resume_scan_samples(st->cfg->resume, path, header.text, header.len, &knobs, err);
+		strbuf_free(&header);
 		return rc < 0 ? rc : samples_writer_append(st->writer, path, &knobs, err);
 	}
 	rc = samples_writer_create(st->writer, path, err);

@@ -112,10 +112,10 @@ int resume_check_probes(const struct resume *resume, const struct run_config *cf
 	return 0;
 }
 
-/* The file, cut after its last newline (a row a kill cut short is dropped). */
+/* The file up to its last newline (a row a kill cut short is left out), NUL-terminated. */
 static char *read_whole_rows(const char *path, size_t *len, struct aslr_error *err)
 {
-	int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
 	char *text = NULL;
 	ssize_t n = 0;
@@ -133,12 +133,6 @@ static char *read_whole_rows(const char *path, size_t *len, struct aslr_error *e
 	}
 	while (n > 0 && text[n - 1] != '\n')
 		n--;
-	if (n != st.st_size && ftruncate(fd, n) < 0) {
-		aslr_error_at(err, -errno, path, 0, 0, "cannot cut the unfinished row: %s", strerror(errno));
-		free(text);
-		text = NULL;
-		goto out_close;
-	}
 	text[n] = '\0';
 	*len = (size_t)n;
 out_close:
@@ -176,61 +170,74 @@ static struct resume_series *series_for(struct resume *resume, const struct seri
 	return s;
 }
 
-/* One row: the fixed cells that name its series, and its seq, which must come next. */
-static int count_row(struct resume *resume, char *line, long lineno, unsigned cells,
-		     const struct samples_knobs *knobs, const char *path, struct aslr_error *err)
+/* Put "cannot resume: " before what the reader found wrong. */
+static int refused(struct aslr_error *err, int rc)
 {
-	struct series_key key = { .rnd_bits = -1, .rnd_compat_bits = -1 };
-	struct resume_series *s;
-	char *field[8], *save = NULL, *tok = strtok_r(line, ",", &save);
-	unsigned n = 0, fixed = 3 + (unsigned)knobs->has_rnd_bits + (unsigned)knobs->has_rnd_compat_bits;
-	unsigned long long seq;
+	static const char prefix[] = "cannot resume: ";
+	size_t n = strnlen(err->text, sizeof(err->text) - sizeof(prefix));
 
-	for (; tok; tok = strtok_r(NULL, ",", &save), n++)
-		if (n < fixed)
-			field[n] = tok;
-	if (n != cells)
-		return aslr_error_at(err, -EINVAL, path, lineno, 0, "cannot resume: %u cells, the header has %u", n, cells);
-	key.variant = field[0];
-	key.mode = atoi(field[1]);
-	seq = strtoull(field[2], NULL, 10);
-	if (knobs->has_rnd_bits)
-		key.rnd_bits = atoi(field[3]);
-	if (knobs->has_rnd_compat_bits)
-		key.rnd_compat_bits = atoi(field[3 + knobs->has_rnd_bits]);
-	s = series_for(resume, &key);
+	memmove(err->text + sizeof(prefix) - 1, err->text, n);
+	memcpy(err->text, prefix, sizeof(prefix) - 1);
+	err->text[sizeof(prefix) - 1 + n] = '\0';
+	return rc;
+}
+
+/* One row (len bytes, no newline): strictly parsed, and its seq the next of its series. */
+static int count_row(struct resume *resume, const struct samples_csv_layout *layout, struct samples_csv_row *row,
+		     const char *line, size_t len, long lineno, const char *path, struct aslr_error *err)
+{
+	int rc = samples_csv_parse_row(layout, line, len, path, lineno, row, err);
+	struct resume_series *s;
+
+	if (rc < 0)
+		return refused(err, rc);
+	s = series_for(resume, &row->key);
 	if (!s)
 		return aslr_error_set(err, -ENOMEM, "out of memory");
-	if (seq != s->rows)
-		return aslr_error_at(err, -EINVAL, path, lineno, 0, "cannot resume: seq %llu where %llu was due", seq,
-				     (unsigned long long)s->rows);
+	if (row->seq != s->rows)
+		return aslr_error_input(err, -EINVAL, path, lineno, row->seq_column,
+					"cannot resume: seq %llu where %llu was due", (unsigned long long)row->seq,
+					(unsigned long long)s->rows);
 	s->rows++;
 	return 0;
 }
 
-int resume_scan_samples(struct resume *resume, const char *path, const char *header, size_t len,
-			const struct samples_knobs *knobs, struct aslr_error *err)
+/* Every row after the header (text holds whole lines only). */
+static int count_rows(struct resume *resume, const struct samples_csv_layout *layout, const char *text,
+		      const char *path, struct aslr_error *err)
 {
-	size_t size = 0;
-	char *text = read_whole_rows(path, &size, err), *line, *next;
-	unsigned cells = 1;
+	struct samples_csv_row row = { .value = calloc(layout->region_count, sizeof(uint64_t)) };
 	long lineno = 1;
-	int rc = 0;
+	int rc = row.value ? 0 : aslr_error_set(err, -ENOMEM, "out of memory");
+
+	for (const char *line = text, *nl; rc == 0 && (nl = strchr(line, '\n')); line = nl + 1)
+		rc = count_row(resume, layout, &row, line, (size_t)(nl - line), ++lineno, path, err);
+	free(row.value);
+	return rc;
+}
+
+int resume_scan_samples(struct resume *resume, const char *path, const char *header, size_t len,
+			struct aslr_error *err)
+{
+	struct samples_csv_layout layout;
+	size_t size = 0;
+	char *text = read_whole_rows(path, &size, err);
+	int rc;
 
 	if (!text)
 		return -EIO;
-	for (size_t i = 0; i + 1 < len; i++)
-		cells += header[i] == ',';
 	if (size < len || memcmp(text, header, len) != 0) {
-		rc = aslr_error_at(err, -EINVAL, path, 1, 1, "cannot resume: the header is not the one this run "
-				   "writes (did the probes change?)");
+		rc = aslr_error_input(err, -EINVAL, path, 1, 1, "cannot resume: the header is not the one this "
+				      "run writes (did the probes change?)");
 		goto out_free;
 	}
-	for (line = text + len; rc == 0 && *line; line = next) {
-		next = strchr(line, '\n');
-		*next++ = '\0';
-		rc = count_row(resume, line, ++lineno, cells, knobs, path, err);
-	}
+	rc = samples_csv_parse_header(&layout, header, len - 1, path, err);
+	if (rc < 0)
+		goto out_free;
+	rc = count_rows(resume, &layout, text + len, path, err);
+	if (rc == 0)
+		resume->whole_rows = size;
+	samples_csv_layout_free(&layout);
 out_free:
 	free(text);
 	return rc;

@@ -205,9 +205,38 @@ static int start_runinfo(struct run *st, struct aslr_error *err)
 	return runinfo_write(st->info, cfg->out_dir, err);
 }
 
+/* The CSV's knob columns: one for each knob the run sweeps. */
+static struct samples_knobs csv_knobs(const struct run *st)
+{
+	return (struct samples_knobs){ swept(st, KNOB_RND_BITS), swept(st, KNOB_RND_COMPAT_BITS) };
+}
+
+static void samples_path(const struct run *st, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/samples.csv", st->cfg->out_dir);
+}
+
+/* A resumed run's samples.csv must be what this run writes: read it before anything is written. */
+static int scan_resumed_samples(struct run *st, struct aslr_error *err)
+{
+	struct samples_knobs knobs = csv_knobs(st);
+	struct strbuf header = { 0 };
+	char path[PATH_MAX + 16];
+	int rc;
+
+	if (!st->cfg->resume)
+		return 0;
+	samples_path(st, path, sizeof(path));
+	samples_csv_header(&header, &knobs, st->columns.name, st->columns.count);
+	rc = header.failed ? aslr_error_set(err, -ENOMEM, "out of memory")
+			   : resume_scan_samples(st->cfg->resume, path, header.text, header.len, err);
+	strbuf_free(&header);
+	return rc;
+}
+
 static int open_samples(struct run *st, struct aslr_error *err)
 {
-	struct samples_knobs knobs = { swept(st, KNOB_RND_BITS), swept(st, KNOB_RND_COMPAT_BITS) };
+	struct samples_knobs knobs = csv_knobs(st);
 	char path[PATH_MAX + 16];
 	int rc;
 
@@ -215,15 +244,9 @@ static int open_samples(struct run *st, struct aslr_error *err)
 	if (!st->writer)
 		return aslr_error_set(err, -ENOMEM, "out of memory");
 	st->writer->fd = -1;
-	snprintf(path, sizeof(path), "%s/samples.csv", st->cfg->out_dir);
-	if (st->cfg->resume) {
-		struct strbuf header = { 0 };
-		samples_csv_header(&header, &knobs, st->columns.name, st->columns.count);
-		rc = header.failed ? aslr_error_set(err, -ENOMEM, "out of memory")
-				   : resume_scan_samples(st->cfg->resume, path, header.text, header.len, &knobs, err);
-		strbuf_free(&header);
-		return rc < 0 ? rc : samples_writer_append(st->writer, path, &knobs, err);
-	}
+	samples_path(st, path, sizeof(path));
+	if (st->cfg->resume)
+		return samples_writer_append(st->writer, path, &knobs, st->cfg->resume->whole_rows, err);
 	rc = samples_writer_create(st->writer, path, err);
 	if (rc == 0)
 		rc = samples_writer_header(st->writer, &knobs, st->columns.name, st->columns.count, err);
@@ -387,6 +410,8 @@ int run_prepare(struct run *st, struct run_config *cfg, struct aslr_error *err)
 		rc = take_control(st, err);
 	if (rc == 0)
 		rc = learn_regions(st, err);
+	if (rc == 0)
+		rc = scan_resumed_samples(st, err);
 	if (rc < 0)
 		finish(st, rc, &(struct aslr_error){ 0 });
 	return rc;

@@ -75,10 +75,12 @@ struct run {
 };
 
 /* Decide how each mode is put in force, take the lock (with the guardian when a
- * sysctl will change), check swept knob values against what the kernel accepts, and
- * learn each probe's regions from one exec: all before anything is written. -EPERM
- * (a mode or knob cannot be set), -EBUSY (another harness holds the lock, err names
- * its pid), -EINVAL (a knob value the kernel refuses). On failure nothing is held. */
+ * sysctl will change), check swept knob values against what the kernel accepts,
+ * learn each probe's regions from one exec and, when resuming, read samples.csv back:
+ * all before anything is written. -EPERM (a mode or knob cannot be set), -EBUSY
+ * (another harness holds the lock, err names its pid), -EINVAL (bad input: a knob
+ * value the kernel refuses, a samples.csv this run did not write). On failure nothing
+ * is held. */
 int run_prepare(struct run *run, struct run_config *cfg, struct aslr_error *err);
 
 /* Sample every series into cfg->out_dir (which must exist). 0, SPAWN_STOPPED when

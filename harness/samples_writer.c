@@ -40,7 +40,7 @@ static int ensure_room(struct samples_writer *w, size_t need, struct aslr_error 
 }
 
 int samples_writer_append(struct samples_writer *w, const char *path, const struct samples_knobs *knobs,
-			  struct aslr_error *err)
+			  uint64_t keep, struct aslr_error *err)
 {
 	w->len = 0;
 	w->knobs = *knobs;
@@ -48,6 +48,12 @@ int samples_writer_append(struct samples_writer *w, const char *path, const stru
 	w->fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
 	if (w->fd < 0)
 		return aslr_error_at(err, -errno, path, 0, 0, "cannot append: %s", strerror(errno));
+	if (ftruncate(w->fd, (off_t)keep) < 0) {
+		int rc = aslr_error_at(err, -errno, path, 0, 0, "cannot cut the unfinished row: %s", strerror(errno));
+		close(w->fd);
+		w->fd = -1;
+		return rc;
+	}
 	return 0;
 }
 

@@ -25,9 +25,10 @@ struct samples_writer {
 /* Create path (which must not exist). 0 or -errno. */
 int samples_writer_create(struct samples_writer *w, const char *path, struct aslr_error *err);
 
-/* Open an existing samples.csv (of a resumed run) to append rows after its own. */
+/* Open an existing samples.csv (of a resumed run) to append rows after its first keep
+ * bytes (its complete rows: an unfinished row a kill left is cut off). */
 int samples_writer_append(struct samples_writer *w, const char *path, const struct samples_knobs *knobs,
-			  struct aslr_error *err);
+			  uint64_t keep, struct aslr_error *err);
 
 /* The header line: variant,mode,seq[,mmap_rnd_bits][,mmap_rnd_compat_bits],<names...>. */
 int samples_writer_header(struct samples_writer *w, const struct samples_knobs *knobs,

@@ -54,7 +54,7 @@ static const char good_rows[] = "pie,0,0,0x55d0c0a01000,0x55d0c1b2e000\n"
 
 static int scan(struct resume *r, const char *path, struct aslr_error *err)
 {
-	return resume_scan_samples(r, path, HEADER, strlen(HEADER), &(struct samples_knobs){ 0, 0 }, err);
+	return resume_scan_samples(r, path, HEADER, strlen(HEADER), err);
 }
 
 static void test_counts_rows_of_each_series(void **state)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "birthday.h"
 #include "options.h"
 #include "outdir.h"
 #include "preset.h"
@@ -175,7 +176,7 @@ static int announce_precise(const struct run_config *cfg, const struct run *run,
 
 	if (rc < 0)
 		return rc;
-	pairs = (double)cfg->opts->samples * (double)(cfg->opts->samples - 1) / 2 / exp2(PRESET_PRECISE_BITS);
+	pairs = birthday_expected_pairs((double)cfg->opts->samples, PRESET_PRECISE_BITS);
 	fprintf(stderr,
 		"aslr-harness: preset precise: %llu samples per series, so a %.0f-bit region shows about %.1f "
 		"colliding pairs (at least 10 with probability %.2f); %u series = %.0f execs at the %.0f execs/s "

@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include "birthday.h"
 #include "preset.h"
 
 #include <errno.h>
@@ -298,6 +299,6 @@ int harness_options_parse(struct harness_options *opts, int argc, char **argv,
 	if (opts->preset_precise && opts->samples_given)
 		return aslr_error_usage(err, -EINVAL, "--preset and --samples exclude each other");
 	if (opts->preset_precise)
-		opts->samples = preset_samples_for(PRESET_PRECISE_BITS, PRESET_PRECISE_PAIRS);
+		opts->samples = (uint64_t)ceil(birthday_samples_for_pairs(PRESET_PRECISE_BITS, PRESET_PRECISE_PAIRS));
 	return 0;
 }

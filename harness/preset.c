@@ -6,11 +6,6 @@
 #include "progress.h"
 #include "spawn.h"
 
-uint64_t preset_samples_for(double bits, double pairs)
-{
-	return (uint64_t)ceil(sqrt(2 * pairs * exp2(bits)));
-}
-
 double preset_poisson_at_least(double lambda, unsigned k)
 {
 	double term = exp(-lambda), below = 0;

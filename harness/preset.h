@@ -2,7 +2,7 @@
  *
  * "precise": enough samples per series that a 30-bit region is expected to show 16
  * colliding pairs, so that at least 10 (the collision headline's threshold) show up
- * with about 96 % probability: N = sqrt(2 * 16 * 2^30) = 185,364. */
+ * with about 96 % probability: N = sqrt(2 * 16 * 2^30) = 185,364 (birthday.h). */
 #ifndef ASLR_PRESET_H
 #define ASLR_PRESET_H
 
@@ -13,9 +13,6 @@
 
 #define PRESET_PRECISE_BITS 30.0
 #define PRESET_PRECISE_PAIRS 16.0
-
-/* Samples for `pairs` expected colliding pairs at `bits`: ceil(sqrt(2 pairs 2^bits)). */
-uint64_t preset_samples_for(double bits, double pairs);
 
 /* P(X >= k) for X ~ Poisson(lambda). */
 double preset_poisson_at_least(double lambda, unsigned k);

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include "options.h"
 #include "outdir.h"
 #include "preset.h"
+#include "probes.h"
 #include "run.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -56,90 +56,13 @@ static int fail(const struct aslr_error *err)
 	return aslr_exit_code(err);
 }
 
-static int own_bin_dir(char *buf, size_t size)
+/* --probe PATH, or the variants built beside aslr-harness. */
+static int resolve_probes(struct run_config *cfg, const struct harness_options *opts, struct aslr_error *err)
 {
-	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
-	char *slash;
+	char bin[PATH_MAX];
+	int rc = opts->probe_path ? 0 : probes_own_dir(bin, sizeof(bin), err);
 
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	slash = strrchr(buf, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	return 0;
-}
-
-/* As root, a probe that others could replace would run our code as theirs: refuse it. */
-static int check_probe_owner(const char *path, struct aslr_error *err)
-{
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	struct stat st;
-
-	if (geteuid() != 0)
-		return 0;
-	if (stat(path, &st) < 0)
-		return aslr_error_input(err, -errno, path, 0, 0, "%s", strerror(errno));
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) || (st.st_uid != 0 && st.st_uid != geteuid()))
-		return aslr_error_at(err, -EPERM, path, 0, 0,
-				     "refusing to run as root a probe that other users can write "
-				     "(mode %04o, owner uid %u)", st.st_mode & 07777, (unsigned)st.st_uid);
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
-	if (stat(dir[0] ? dir : "/", &st) == 0 && (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
-		return aslr_error_at(err, -EPERM, path, 0, 0,
-				     "refusing to run as root a probe in a folder anyone can write (%s)", dir);
-	return 0;
-}
-
-static int resolve_user(struct run_config *cfg, const char *user, struct aslr_error *err)
-{
-	struct passwd *pw;
-
-	if (!user)
-		return 0;
-	if (geteuid() != 0)
-		return aslr_error_set(err, -EPERM, "--user needs root (probes already run as you)");
-	pw = getpwnam(user);
-	if (!pw)
-		return aslr_error_usage(err, -EINVAL, "--user: no user '%s'", user);
-	cfg->drop_privileges = 1;
-	cfg->uid = (unsigned)pw->pw_uid;
-	cfg->gid = (unsigned)pw->pw_gid;
-	return 0;
-}
-
-static int resolve_variants(struct run_config *cfg, const struct harness_options *opts,
-			    struct aslr_error *err)
-{
-	char bin[PATH_MAX - 64]; /* room for "/aslr-probe-<variant>" */
-
-	if (opts->probe_path) {
-		cfg->variant_count = 1;
-		snprintf(cfg->variants[0].probe, sizeof(cfg->variants[0].probe), "%s", opts->probe_path);
-		run_variant_name(opts->probe_path, cfg->variants[0].name, sizeof(cfg->variants[0].name));
-		if (access(opts->probe_path, X_OK) < 0)
-			return aslr_error_input(err, -errno, opts->probe_path, 0, 0, "probe is not executable: %s",
-						strerror(errno));
-		return check_probe_owner(opts->probe_path, err);
-	}
-	if (own_bin_dir(bin, sizeof(bin)) < 0)
-		return aslr_error_set(err, -ENOENT, "cannot find the folder of aslr-harness");
-	cfg->variant_count = opts->variant_count ? opts->variant_count : 1;
-	for (unsigned i = 0; i < cfg->variant_count; i++) {
-		const char *name = opts->variant_count ? opts->variants[i] : "pie";
-		struct run_variant *v = &cfg->variants[i];
-		snprintf(v->name, sizeof(v->name), "%s", name);
-		if (strcmp(name, "pie") == 0)
-			snprintf(v->probe, sizeof(v->probe), "%s/aslr-probe", bin);
-		else
-			snprintf(v->probe, sizeof(v->probe), "%s/aslr-probe-%s", bin, name);
-		if (access(v->probe, X_OK) < 0)
-			return aslr_error_input(err, -ENOENT, v->probe, 0, 0,
-						"variant '%s' is not built here", name);
-	}
-	return 0;
+	return rc < 0 ? rc : probes_resolve(cfg, opts, bin, (unsigned)geteuid(), err);
 }
 
 static int prepare_out_dir(struct run_config *cfg, const struct harness_options *opts,
@@ -215,10 +138,10 @@ int main(int argc, char **argv)
 		if (rc < 0)
 			return fail(&err);
 		cfg.resume = &resume;
-	} else if ((rc = resolve_variants(&cfg, &opts, &err)) < 0) {
+	} else if ((rc = resolve_probes(&cfg, &opts, &err)) < 0) {
 		return fail(&err);
 	}
-	if ((rc = resolve_user(&cfg, opts.user, &err)) < 0)
+	if ((rc = probes_resolve_user(&cfg, opts.user, (unsigned)geteuid(), &err)) < 0)
 		return fail(&err);
 	install_stop_handlers();
 	rc = run_prepare(&run, &cfg, &err);

@@ -13,24 +13,6 @@ static char env_path[] = "PATH=/usr/bin:/bin";
 static char env_locale[] = "LC_ALL=C";
 char *const run_probe_env[] = { env_path, env_locale, NULL };
 
-void run_variant_name(const char *probe_path, char *name, size_t size)
-{
-	const char *base = strrchr(probe_path, '/');
-	size_t i;
-
-	base = base ? base + 1 : probe_path;
-	if (strcmp(base, "aslr-probe") == 0)
-		base = "pie";
-	else if (strncmp(base, "aslr-probe-", 11) == 0 && base[11])
-		base += 11;
-	for (i = 0; base[i] && i + 1 < size; i++) {
-		char c = base[i];
-		int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-		name[i] = ok ? c : '_';
-	}
-	name[i] = '\0';
-}
-
 static void describe_knobs(struct run *st)
 {
 	const struct runinfo_paths *p = &st->cfg->paths;

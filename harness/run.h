@@ -43,10 +43,6 @@ struct run_config {
 /* The probe's fixed environment: stack addresses depend on its size. */
 extern char *const run_probe_env[];
 
-/* The variant name for a probe path: aslr-probe -> pie, aslr-probe-<v> -> v,
- * anything else -> its file name with other characters than [a-z0-9_-] as '_'. */
-void run_variant_name(const char *probe_path, char *name, size_t size);
-
 enum { KNOB_VA_SPACE, KNOB_RND_BITS, KNOB_RND_COMPAT_BITS, KNOB_COUNT };
 
 /* A knob the run changes: which guard slot holds it, and the range the kernel accepts. */

@@ -68,25 +68,13 @@ static int resolve_probes(struct run_config *cfg, const struct harness_options *
 static int prepare_out_dir(struct run_config *cfg, const struct harness_options *opts,
 			   struct aslr_error *err)
 {
-	struct utsname uts;
-	char host[256] = "host";
-	int rc;
+	char warning[ASLR_ERROR_TEXT + 64];
+	int rc = outdir_prepare(cfg->out_dir, sizeof(cfg->out_dir), opts->out_dir, "results", time(NULL), warning,
+				sizeof(warning), err);
 
-	if (opts->out_dir) {
-		snprintf(cfg->out_dir, sizeof(cfg->out_dir), "%s", opts->out_dir);
-		return outdir_create(cfg->out_dir, err);
-	}
-	uname(&uts);
-	gethostname(host, sizeof(host) - 1);
-	if (outdir_default_path(cfg->out_dir, sizeof(cfg->out_dir), "results", time(NULL), host,
-				uts.release) < 0)
-		return aslr_error_set(err, -ENAMETOOLONG, "run folder name too long");
-	rc = outdir_create(cfg->out_dir, err);
-	if (rc < 0)
-		return rc;
-	if (outdir_link_latest("results", strrchr(cfg->out_dir, '/') + 1, err) < 0)
-		fprintf(stderr, "aslr-harness: warning: results/latest: %s\n", err->text);
-	return 0;
+	if (warning[0])
+		fprintf(stderr, "aslr-harness: warning: %s\n", warning);
+	return rc;
 }
 
 /* Say what --preset precise will cost before any series starts, from a short measured burst. */

@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "analyze.h"
-#include "birthday.h"
 #include "options.h"
 #include "outdir.h"
 #include "preset.h"
@@ -80,20 +79,15 @@ static int prepare_out_dir(struct run_config *cfg, const struct harness_options 
 /* Say what --preset precise will cost before any series starts, from a short measured burst. */
 static int announce_precise(const struct run_config *cfg, const struct run *run, struct aslr_error *err)
 {
-	unsigned series = run->plan.count * cfg->variant_count;
-	double rate, execs = (double)cfg->opts->samples * series, pairs;
+	char text[512];
+	double rate;
 	int rc = preset_measure_rate(cfg->variants[0].probe, run_probe_env, cfg->jobs, 200, &stop_signal,
 				     &rate, err);
 
 	if (rc < 0)
 		return rc;
-	pairs = birthday_expected_pairs((double)cfg->opts->samples, PRESET_PRECISE_BITS);
-	fprintf(stderr,
-		"aslr-harness: preset precise: %llu samples per series, so a %.0f-bit region shows about %.1f "
-		"colliding pairs (at least 10 with probability %.2f); %u series = %.0f execs at the %.0f execs/s "
-		"just measured: about %.1f minutes.\n",
-		(unsigned long long)cfg->opts->samples, PRESET_PRECISE_BITS, pairs,
-		preset_poisson_at_least(pairs, 10), series, execs, rate, execs / rate / 60);
+	preset_precise_text(text, sizeof(text), cfg->opts->samples, run->plan.count * cfg->variant_count, rate);
+	fprintf(stderr, "aslr-harness: %s\n", text);
 	return 0;
 }
 

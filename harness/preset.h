@@ -7,6 +7,7 @@
 #define ASLR_PRESET_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -16,6 +17,11 @@
 
 /* P(X >= k) for X ~ Poisson(lambda). */
 double preset_poisson_at_least(double lambda, unsigned k);
+
+/* What --preset precise will cost, for samples per series over `series` series at `rate`
+ * execs per second: the expected colliding pairs of a 30-bit region, the chance of at
+ * least 10, the execs and the minutes; one line, no newline, into buf. */
+void preset_precise_text(char *buf, size_t size, uint64_t samples, unsigned series, double rate);
 
 /* Execs per second of probe with jobs workers over n execs (current mode, nothing
  * written): how the harness predicts a run's length. 0 or -errno. */

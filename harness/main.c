@@ -2,12 +2,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <math.h>
-#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -91,71 +89,98 @@ static int announce_precise(const struct run_config *cfg, const struct run *run,
 	return 0;
 }
 
+/* What the run samples: the run it resumes, or the probes and the user the options name. */
+static int configure(struct run_config *cfg, struct harness_options *opts, struct resume *resume,
+		     struct aslr_error *err)
+{
+	int rc;
+
+	cfg->jobs = opts->jobs ? opts->jobs : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	cfg->progress = !opts->quiet && isatty(STDERR_FILENO);
+	if (opts->resume_dir) {
+		cfg->resume = resume;
+		rc = resume_load(resume, opts->resume_dir, opts, cfg, err);
+		if (rc == 0)
+			rc = resume_check_probes(resume, cfg, err);
+	} else {
+		rc = resolve_probes(cfg, opts, err);
+	}
+	return rc < 0 ? rc : probes_resolve_user(cfg, opts->user, (unsigned)geteuid(), err);
+}
+
+/* Announce a precise preset's cost, make the run folder, sample. 0, SPAWN_STOPPED or -errno;
+ * what run_prepare took is given back on every return. */
+static int sample(struct run *run, struct run_config *cfg, const struct harness_options *opts,
+		  struct aslr_error *err)
+{
+	int rc = opts->preset_precise ? announce_precise(cfg, run, err) : 0;
+
+	if (rc == 0 && !cfg->resume)
+		rc = prepare_out_dir(cfg, opts, err);
+	if (rc < 0) {
+		run_abort(run);
+		return rc;
+	}
+	rc = run_execute(run, err);
+	return rc == 0 && stop_signal ? SPAWN_STOPPED : rc; /* a signal after the last exec still interrupts */
+}
+
+static int analyze(const struct run_config *cfg, struct aslr_error *err)
+{
+	struct analyze_request req = { .input = cfg->out_dir, .table_out = stdout };
+	int rc = analyze_run(&req, err);
+
+	if (rc < 0)
+		return rc;
+	if (req.warning[0])
+		fprintf(stderr, "aslr-harness: warning: %s\n", req.warning);
+	printf("\nreport: %s\n", req.report);
+	return 0;
+}
+
+/* Configure, prepare, sample and analyze; the exit status. */
+static int harness(struct run_config *cfg, struct harness_options *opts, struct aslr_error *err)
+{
+	struct resume resume = { 0 };
+	struct run *run = calloc(1, sizeof(*run));
+	int rc = run ? configure(cfg, opts, &resume, err) : aslr_error_set(err, -ENOMEM, "out of memory");
+
+	if (rc == 0) {
+		install_stop_handlers();
+		rc = run_prepare(run, cfg, err);
+	}
+	if (rc == 0)
+		rc = sample(run, cfg, opts, err);
+	if (rc == 0 && !opts->no_analyze)
+		rc = analyze(cfg, err);
+	free(run);
+	resume_free(&resume);
+	if (rc == SPAWN_STOPPED) {
+		fprintf(stderr, "aslr-harness: interrupted; rows so far kept in %s\n", cfg->out_dir);
+		return 128 + stop_signal;
+	}
+	if (rc < 0)
+		return fail(err);
+	printf("%s\n", cfg->out_dir);
+	return ASLR_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct harness_options opts;
 	struct run_config cfg = { .opts = &opts, .argc = argc, .argv = argv, .stop = &stop_signal };
 	struct aslr_error err = { 0 };
-	static struct run run;
-	static struct resume resume;
-	int rc;
 
 	ensure_standard_fds();
 	if (harness_options_parse(&opts, argc, argv, &err) < 0)
 		return fail(&err);
 	if (opts.help) {
 		fputs(harness_usage, stdout);
-		return 0;
+		return ASLR_EXIT_OK;
 	}
 	if (opts.version) {
 		printf("aslr-harness %s\n", ASLR_VERSION);
-		return 0;
+		return ASLR_EXIT_OK;
 	}
-	cfg.jobs = opts.jobs ? opts.jobs : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
-	cfg.progress = !opts.quiet && isatty(STDERR_FILENO);
-	if (opts.resume_dir) {
-		rc = resume_load(&resume, opts.resume_dir, &opts, &cfg, &err);
-		if (rc == 0)
-			rc = resume_check_probes(&resume, &cfg, &err);
-		if (rc < 0)
-			return fail(&err);
-		cfg.resume = &resume;
-	} else if ((rc = resolve_probes(&cfg, &opts, &err)) < 0) {
-		return fail(&err);
-	}
-	if ((rc = probes_resolve_user(&cfg, opts.user, (unsigned)geteuid(), &err)) < 0)
-		return fail(&err);
-	install_stop_handlers();
-	rc = run_prepare(&run, &cfg, &err);
-	if (rc < 0)
-		return fail(&err);
-	if (opts.preset_precise && announce_precise(&cfg, &run, &err) < 0) {
-		run_abort(&run);
-		return fail(&err);
-	}
-	if (!cfg.resume && prepare_out_dir(&cfg, &opts, &err) < 0) {
-		run_abort(&run);
-		return fail(&err);
-	}
-	rc = run_execute(&run, &err);
-	if (rc == 0 && stop_signal)
-		rc = SPAWN_STOPPED; /* the signal came after the last exec: still an interruption */
-	if (rc == SPAWN_STOPPED) {
-		fprintf(stderr, "aslr-harness: interrupted; rows so far kept in %s\n", cfg.out_dir);
-		return 128 + stop_signal;
-	}
-	if (rc < 0)
-		return fail(&err);
-	if (!opts.no_analyze) {
-		static struct analyze_request req;
-		req.input = cfg.out_dir;
-		req.table_out = stdout;
-		if (analyze_run(&req, &err) < 0)
-			return fail(&err);
-		if (req.warning[0])
-			fprintf(stderr, "aslr-harness: warning: %s\n", req.warning);
-		printf("\nreport: %s\n", req.report);
-	}
-	printf("%s\n", cfg.out_dir);
-	return 0;
+	return harness(&cfg, &opts, &err);
 }

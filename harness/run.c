@@ -115,9 +115,9 @@ static int take_first_record(void *ctx, const struct probe_result *result)
 		region_names_from_record(fr->names, &rec);
 		return SPAWN_ACCEPTED;
 	}
-	if (fr->tally.failed == 20)
-		return aslr_error_set(fr->err, -ECANCELED, "the probe gave no valid record in 20 execs: %s",
-				      example);
+	if (failure_budget_exceeded(&fr->tally)) /* every exec so far failed */
+		return aslr_error_set(fr->err, -ECANCELED, "the probe gave no valid record in %llu execs: %s",
+				      (unsigned long long)fr->tally.execs, example);
 	return SPAWN_REJECTED;
 }
 

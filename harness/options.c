@@ -166,8 +166,11 @@ static int parse_timeout(const char *text, double *out)
 	return 0;
 }
 
-enum { OPT_USER = 251, OPT_RESUME = 252, OPT_RND_BITS = 253, OPT_RND_COMPAT_BITS = 254, OPT_PRESET = 255, OPT_SAMPLES = 256, OPT_MODES, OPT_JOBS, OPT_OUT, OPT_PROBE, OPT_VARIANTS, OPT_TIMEOUT,
-       OPT_NO_ANALYZE, OPT_QUIET, OPT_HELP, OPT_VERSION };
+/* Long options only: their values start past every character getopt_long could return. */
+enum {
+	OPT_SAMPLES = 256, OPT_PRESET, OPT_RND_BITS, OPT_RND_COMPAT_BITS, OPT_MODES, OPT_JOBS, OPT_OUT, OPT_PROBE,
+	OPT_VARIANTS, OPT_TIMEOUT, OPT_USER, OPT_RESUME, OPT_NO_ANALYZE, OPT_QUIET, OPT_HELP, OPT_VERSION
+};
 
 static const struct option long_options[] = {
 	{ "samples", required_argument, NULL, OPT_SAMPLES },

@@ -84,7 +84,7 @@ static int announce_precise(const struct run_config *cfg, const struct run *run,
 
 	if (rc < 0)
 		return rc;
-	preset_precise_text(text, sizeof(text), cfg->opts->samples, run->plan.count * cfg->variant_count, rate);
+	preset_precise_text(text, sizeof(text), cfg->opts->samples, run_series_count(run), rate);
 	fprintf(stderr, "aslr-harness: %s\n", text);
 	return 0;
 }

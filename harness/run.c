@@ -410,6 +410,11 @@ int run_execute(struct run *st, struct aslr_error *err)
 	return finish(st, rc, err);
 }
 
+unsigned run_series_count(const struct run *st)
+{
+	return st->plan.count * st->cfg->variant_count;
+}
+
 void run_abort(struct run *st)
 {
 	struct aslr_error ignored;

@@ -87,4 +87,7 @@ int run_execute(struct run *run, struct aslr_error *err);
 /* Release what run_prepare took, without sampling. */
 void run_abort(struct run *run);
 
+/* How many series the prepared run samples. */
+unsigned run_series_count(const struct run *run);
+
 #endif

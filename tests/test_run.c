@@ -297,6 +297,21 @@ static void test_resume_refuses_damage_before_writing(void **state)
 	assert_int_equal(tu_read_int(f->va), 2);
 }
 
+/* --preset precise announces the execs of every series: each knob value is a series of its own. */
+static void test_series_count(void **state)
+{
+	struct fixture *f = *state;
+	char *args[] = { (char[]){ "--modes" }, (char[]){ "0,2" }, (char[]){ "--mmap-rnd-bits" }, (char[]){ "28,30" },
+			 (char[]){ "--mmap-rnd-compat-bits" }, (char[]){ "8-10" } };
+
+	configure(f, PROBE, args, 6);
+	assert_int_equal(run_prepare(&f->run, &f->cfg, &f->err), 0);
+	assert_int_equal(run_series_count(&f->run), 2 * 2 * 3);
+	run_abort(&f->run);
+	assert_int_equal(tu_read_int(f->bits), 31);
+	assert_int_equal(tu_read_int(f->compat), 12);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +319,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_knob_sweep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_without_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_held_by_another, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_series_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_refuses_damage_before_writing, setup, teardown),
 	};

@@ -31,6 +31,12 @@ static int swept(const struct run *st, int k)
 	return st->knob[k].values && st->knob[k].values->count > 0;
 }
 
+/* How many values knob k takes: its swept values, or the one it has. */
+static unsigned knob_value_count(const struct run *st, int k)
+{
+	return swept(st, k) ? st->knob[k].values->count : 1;
+}
+
 static int plan_modes(struct run *st, struct aslr_error *err)
 {
 	int original, rc = sysctl_read_int(st->va_path, &original, err);
@@ -331,8 +337,7 @@ static int set_knob(struct run *st, int k, unsigned i, int *value, struct aslr_e
 
 static int sample_all(struct run *st, struct aslr_error *err)
 {
-	unsigned n_bits = swept(st, KNOB_RND_BITS) ? st->knob[KNOB_RND_BITS].values->count : 1;
-	unsigned n_compat = swept(st, KNOB_RND_COMPAT_BITS) ? st->knob[KNOB_RND_COMPAT_BITS].values->count : 1;
+	unsigned n_bits = knob_value_count(st, KNOB_RND_BITS), n_compat = knob_value_count(st, KNOB_RND_COMPAT_BITS);
 	struct series_key key = { 0 };
 	int rc = 0;
 
@@ -412,7 +417,8 @@ int run_execute(struct run *st, struct aslr_error *err)
 
 unsigned run_series_count(const struct run *st)
 {
-	return st->plan.count * st->cfg->variant_count;
+	return st->plan.count * st->cfg->variant_count * knob_value_count(st, KNOB_RND_BITS) *
+	       knob_value_count(st, KNOB_RND_COMPAT_BITS);
 }
 
 void run_abort(struct run *st)

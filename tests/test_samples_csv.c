@@ -152,6 +152,23 @@ static void test_damaged_rows(void **state)
 	check_refused("pie,2,,28,0x1,0x2", ",,", 1, "seq: empty cell");
 }
 
+/* A bad knob cell is named by its own column. */
+static void test_compat_cell_named(void **state)
+{
+	static const char header[] = "variant,mode,seq,mmap_rnd_compat_bits,text";
+	struct samples_csv_layout layout;
+	uint64_t got[1];
+	struct samples_csv_row row = { .value = got };
+	struct aslr_error err;
+
+	(void)state;
+	assert_int_equal(samples_csv_parse_header(&layout, header, strlen(header), "s.csv", &err), 0);
+	assert_int_equal(samples_csv_parse_row(&layout, "pie,2,0,65,0x1", 14, "s.csv", 2, &row, &err), -EINVAL);
+	assert_int_equal(err.column, 9);
+	assert_string_equal(err.text, "mmap_rnd_compat_bits must be at most 64");
+	samples_csv_layout_free(&layout);
+}
+
 static void test_bad_headers(void **state)
 {
 	struct samples_csv_layout layout;
@@ -176,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_read_back_what_was_written),
 		cmocka_unit_test(test_optional_columns),
 		cmocka_unit_test(test_damaged_rows),
+		cmocka_unit_test(test_compat_cell_named),
 		cmocka_unit_test(test_bad_headers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

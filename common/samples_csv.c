@@ -310,10 +310,10 @@ static int parse_cell(const struct samples_csv_layout *l, const struct where *w,
 		return 0;
 	case SAMPLES_CSV_SEQ:
 		row->seq_column = column;
-		return parse_small(w, cell, len, column, UINT64_MAX, "seq", &row->seq);
+		return parse_small(w, cell, len, column, UINT64_MAX, fixed_names[SAMPLES_CSV_SEQ], &row->seq);
 	case SAMPLES_CSV_RND_BITS:
 	case SAMPLES_CSV_RND_COMPAT_BITS:
-		if (parse_small(w, cell, len, column, 64, "mmap_rnd_bits", &v) < 0)
+		if (parse_small(w, cell, len, column, 64, fixed_names[l->kind[c]], &v) < 0)
 			return -EINVAL;
 		*(l->kind[c] == SAMPLES_CSV_RND_BITS ? &row->key.rnd_bits : &row->key.rnd_compat_bits) = (int)v;
 		return 0;

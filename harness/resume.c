@@ -106,8 +106,9 @@ int resume_check_probes(const struct resume *resume, const struct run_config *cf
 			return rc;
 		if (strcmp(info.sha256, resume->sha256[v]) != 0)
 			return aslr_error_input(err, -EINVAL, cfg->variants[v].probe, 0, 0,
-						"cannot resume: the probe changed since the run started (SHA-256 %.16s..., "
-						"the run used %.16s...)", info.sha256, resume->sha256[v]);
+						"cannot resume: the probe changed since the run started "
+						"(SHA-256 %.16s..., the run used %.16s...)", info.sha256,
+						resume->sha256[v]);
 	}
 	return 0;
 }

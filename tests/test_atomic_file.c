@@ -17,19 +17,6 @@
 #include "atomic_file.h"
 #include "test_util.h"
 
-static int setup(void **state)
-{
-	*state = tu_mkdtemp();
-	return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	tu_rmrf(*state);
-	free(*state);
-	return 0;
-}
-
 /* Names in dir other than . and .. (the temp files are hidden ones). */
 static int entries(const char *dir)
 {
@@ -153,11 +140,12 @@ static void test_write_all(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_new_and_replaced, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_planted_symlink_replaced_not_followed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_abort_keeps_the_old_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failures_name_the_path, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_and_replaced, tu_tmpdir_setup, tu_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_planted_symlink_replaced_not_followed, tu_tmpdir_setup,
+						tu_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_abort_keeps_the_old_file, tu_tmpdir_setup, tu_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_failures_name_the_path, tu_tmpdir_setup, tu_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_write_all, tu_tmpdir_setup, tu_tmpdir_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

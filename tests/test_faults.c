@@ -280,7 +280,8 @@ static void test_resume_refuses_damaged_samples(void **state)
 		snprintf(want, sizeof(want), "aslr-harness: %s:20:%ld: ", csv, column);
 		text = tu_read_file(f->log, NULL);
 		if (strncmp(text, want, strlen(want)) != 0 || !strstr(text, cases[i].says))
-			fail_msg("case %zu: stderr: %s\nwanted it to start %s and say %s", i, text, want, cases[i].says);
+			fail_msg("case %zu: stderr: %s\nwanted it to start %s and say %s", i, text, want,
+				 cases[i].says);
 		free(text);
 		text = tu_read_file(csv, NULL); /* nothing appended, nothing cut */
 		assert_string_equal(text, damaged);

@@ -16,19 +16,6 @@
 #include "run.h"
 #include "test_util.h"
 
-static int setup(void **state)
-{
-	*state = tu_mkdtemp();
-	return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	tu_rmrf(*state);
-	free(*state);
-	return 0;
-}
-
 /* dir/name with the given mode; its path in buf. */
 static const char *make_file(const char *dir, const char *name, mode_t mode, char *buf, size_t size)
 {
@@ -163,9 +150,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_variant_name),
-		cmocka_unit_test_setup_teardown(test_variants_found_in_the_folder, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_probe_path, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_owner_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_variants_found_in_the_folder, tu_tmpdir_setup, tu_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_probe_path, tu_tmpdir_setup, tu_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_owner_check, tu_tmpdir_setup, tu_tmpdir_teardown),
 		cmocka_unit_test(test_user),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

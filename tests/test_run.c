@@ -144,8 +144,8 @@ static void test_modes_set_and_given_back(void **state)
 static void test_knob_sweep(void **state)
 {
 	struct fixture *f = *state;
-	char *args[] = { (char[]){ "--modes" }, (char[]){ "current" }, (char[]){ "--mmap-rnd-bits" }, (char[]){ "28,30" },
-			 (char[]){ "--samples" }, (char[]){ "20" } };
+	char *args[] = { (char[]){ "--modes" }, (char[]){ "current" }, (char[]){ "--mmap-rnd-bits" },
+			 (char[]){ "28,30" }, (char[]){ "--samples" }, (char[]){ "20" } };
 	struct tu_csv csv;
 	json_t *info, *range;
 	int col;

@@ -12,19 +12,6 @@
 #include "samples_writer.h"
 #include "test_util.h"
 
-static int setup(void **state)
-{
-	*state = tu_mkdtemp();
-	return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	tu_rmrf(*state);
-	free(*state);
-	return 0;
-}
-
 static void test_rows_match_printf(void **state)
 {
 	char path[512], names[2][33] = { "text", "heap" };
@@ -76,8 +63,8 @@ static void test_refuses_existing_and_symlink(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_rows_match_printf, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refuses_existing_and_symlink, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rows_match_printf, tu_tmpdir_setup, tu_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_refuses_existing_and_symlink, tu_tmpdir_setup, tu_tmpdir_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

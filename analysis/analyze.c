@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "conditional.h"
+#include "findings.h"
 #include "plots.h"
 #include "report.h"
 #include "samples.h"
@@ -75,6 +76,7 @@ static int write_pictures_and_report(struct analyze_request *req, const struct a
 				     const json_t *run, const char *dir, struct aslr_error *err)
 {
 	static struct plot_list plots;
+	char why[ASLR_ERROR_TEXT + 340];
 	struct aslr_error plot_err;
 	const char *note = NULL;
 
@@ -83,13 +85,35 @@ static int write_pictures_and_report(struct analyze_request *req, const struct a
 		note = "not drawn (asked not to)";
 	} else if (plots_draw(a, run_release(run), dir, &plots, &plot_err) < 0) {
 		char text[ASLR_ERROR_TEXT + 300];
+		size_t used = strlen(req->warning);
 		aslr_error_format(&plot_err, text, sizeof(text));
-		snprintf(req->warning, sizeof(req->warning), "no plots: %s%s", text,
+		snprintf(why, sizeof(why), "no plots: %s%s", text,
 			 strstr(text, "cannot be started") ? " (install gnuplot-nox)" : "");
-		note = req->warning;
+		snprintf(req->warning + used, sizeof(req->warning) - used, "%s%s", used ? "; " : "", why);
+		note = why;
 	}
 	snprintf(req->report, sizeof(req->report), "%s/report.md", dir);
 	return report_write(a, run, &plots, note, dir, err);
+}
+
+/* Missing cells into req->warning, one sentence per region joined by " " (cut at its
+ * size, with "..."). */
+static void missing_warning(struct analyze_request *req, const struct analysis *a)
+{
+	struct strbuf lines = { 0 };
+	size_t size = sizeof(req->warning), used = 0;
+	char *save = NULL;
+
+	if (findings_missing(&lines, a, "") && lines.text)
+		for (char *line = strtok_r(lines.text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			int n = snprintf(req->warning + used, size - used, "%s%s", used ? " " : "", line);
+			if (n < 0 || (size_t)n >= size - used) {
+				memcpy(req->warning + size - 4, "...", 4);
+				break;
+			}
+			used += (size_t)n;
+		}
+	strbuf_free(&lines);
 }
 
 int analyze_run(struct analyze_request *req, struct aslr_error *err)
@@ -114,6 +138,7 @@ int analyze_run(struct analyze_request *req, struct aslr_error *err)
 	if (!req->no_leaks && (rc = conditional_compute(&analysis, err)) < 0)
 		goto out_analysis;
 	req->warning[0] = req->report[0] = '\0';
+	missing_warning(req, &analysis);
 	rc = summary_write(&analysis, run, in.out_dir, err);
 	if (rc == 0)
 		rc = write_pictures_and_report(req, &analysis, run, in.out_dir, err);

@@ -15,7 +15,7 @@ struct analyze_request {
 	int no_plots;        /* skip gnuplot */
 	int no_leaks;        /* skip the conditional (leak) matrix */
 	/* results */
-	char warning[1200];   /* non-fatal: why there are no plots; "" when all went well */
+	char warning[1200];   /* non-fatal: missing cells, why there are no plots; "" when all went well */
 	char report[4200];   /* path of report.md */
 };
 

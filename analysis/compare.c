@@ -9,13 +9,39 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "gate.h"
 #include "gnuplot.h"
 #include "strbuf.h"
-#include "summary.h"
+
+/* The summary.json schemas this reader understands: /2 renamed and added fields, the
+ * ones read here (estimate_bits, estimate_kind, the interval fields) kept their meaning. */
+static const char *const accepted_schemas[] = { "aslr-entropy.summary/1", "aslr-entropy.summary/2" };
+#define SCHEMA_COUNT (sizeof(accepted_schemas) / sizeof(accepted_schemas[0]))
 
 static int bad_summary(struct aslr_error *err, const char *path, const char *what)
 {
 	return aslr_error_at(err, -EINVAL, path, 1, 1, "not an aslr-entropy summary: %s", what);
+}
+
+static int schema_accepted(const char *schema)
+{
+	for (size_t i = 0; schema && i < SCHEMA_COUNT; i++)
+		if (strcmp(schema, accepted_schemas[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int bad_schema(struct aslr_error *err, const char *path)
+{
+	struct strbuf what = { 0 };
+	int rc;
+
+	strbuf_printf(&what, "no schema");
+	for (size_t i = 0; i < SCHEMA_COUNT; i++)
+		strbuf_printf(&what, "%s %s", i ? " or" : "", accepted_schemas[i]);
+	rc = bad_summary(err, path, what.failed ? "no known schema" : what.text);
+	strbuf_free(&what);
+	return rc;
 }
 
 /* The run's folder name: the last component of the folder that holds summary.json. */
@@ -38,26 +64,44 @@ static void run_name(const char *summary_path, char *name, size_t size)
 		name[size - 1] = '\0'; /* a name that long is cut, not refused */
 }
 
+static double number_or_nan(const json_t *v)
+{
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+int compare_region_from_json(struct cmp_region *r, const char *name, const json_t *obj, const char *path,
+			     struct aslr_error *err)
+{
+	json_t *bits = json_object_get(obj, "estimate_bits"), *kind = json_object_get(obj, "estimate_kind");
+	json_t *ci = json_object_get(obj, "collision_ci");
+
+	if (!json_is_string(kind) || !(json_is_number(bits) ||
+				       (json_is_null(bits) && strcmp(json_string_value(kind), "insufficient") == 0)))
+		return bad_summary(err, path, "a region without estimate_bits or estimate_kind");
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	snprintf(r->kind, sizeof(r->kind), "%s", json_string_value(kind));
+	r->bits = number_or_nan(bits);
+	r->absent = json_is_true(json_object_get(obj, "absent"));
+	gate_set_interval(r, number_or_nan(json_array_get(ci, 0)), number_or_nan(json_array_get(ci, 1)),
+			  number_or_nan(json_object_get(obj, "collision_lower_bound")));
+	return 0;
+}
+
 static int load_regions(struct cmp_series *s, json_t *regions, const char *path, struct aslr_error *err)
 {
 	const char *name;
 	json_t *r;
-	unsigned i = 0;
 
 	s->region = calloc(json_object_size(regions) + 1, sizeof(*s->region));
 	if (!s->region)
 		return aslr_error_set(err, -ENOMEM, "out of memory");
 	json_object_foreach(regions, name, r) {
-		json_t *bits = json_object_get(r, "estimate_bits"), *kind = json_object_get(r, "estimate_kind");
-		if (!json_is_number(bits) || !json_is_string(kind))
-			return bad_summary(err, path, "a region without estimate_bits or estimate_kind");
-		snprintf(s->region[i].name, sizeof(s->region[i].name), "%s", name);
-		s->region[i].bits = json_number_value(bits);
-		snprintf(s->region[i].kind, sizeof(s->region[i].kind), "%s", json_string_value(kind));
-		s->region[i].absent = json_is_true(json_object_get(r, "absent"));
-		i++;
+		int rc = compare_region_from_json(&s->region[s->region_count], name, r, path, err);
+		if (rc < 0)
+			return rc;
+		s->region_count++;
 	}
-	s->region_count = i;
 	return 0;
 }
 
@@ -112,10 +156,10 @@ int compare_load(struct cmp_run *run, const char *path, struct aslr_error *err)
 	doc = json_load_file(run->path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc)
 		return aslr_error_at(err, -EINVAL, run->path, jerr.line, jerr.column, "%s", jerr.text);
-	if (strcmp(json_string_value(json_object_get(doc, "schema")) ?: "", SUMMARY_SCHEMA) != 0 ||
+	if (!schema_accepted(json_string_value(json_object_get(doc, "schema"))) ||
 	    !json_is_array(json_object_get(doc, "series"))) {
 		json_decref(doc);
-		return bad_summary(err, run->path, "no schema " SUMMARY_SCHEMA);
+		return bad_schema(err, run->path);
 	}
 	run_name(run->path, run->name, sizeof(run->name));
 	release = json_object_get(json_object_get(json_object_get(json_object_get(doc, "run"), "host"), "uname"),
@@ -214,13 +258,36 @@ static void series_tag(const struct cmp_series *s, char *buf, size_t size)
 		snprintf(buf + n, size - (size_t)n, "-compat%d", s->rnd_compat_bits);
 }
 
-/* "28.0", "28.0 ≤" for a range bound, "–" when missing or absent. */
+static int comparable(const struct cmp_region *r)
+{
+	return r && !r->absent && !isnan(r->bits);
+}
+
+/* "28.0", "28.0 ≤" for an upper bound, "–" when missing or absent, "insufficient". */
 static void bits_text(const struct cmp_region *r, char *buf, size_t size, int markdown)
 {
 	if (!r || r->absent)
 		snprintf(buf, size, "%s", markdown ? "–" : "-");
+	else if (isnan(r->bits))
+		snprintf(buf, size, "insufficient");
 	else
-		snprintf(buf, size, "%.1f%s", r->bits, strcmp(r->kind, "range") == 0 ? (markdown ? " ≤" : "<=") : "");
+		snprintf(buf, size, "%.1f%s", r->bits, gate_upper_bound_kind(r->kind) ? (markdown ? " ≤" : "<=") : "");
+}
+
+/* " (-7.9)", x against base; "*" marks a difference beyond the sampling error of both
+ * (the gate's test at tolerance 0, either way), only when both files have intervals. */
+static void diff_text(const struct cmp_region *base, const struct cmp_region *x, char *buf, size_t size)
+{
+	double d;
+	int beyond;
+
+	buf[0] = '\0';
+	if (!comparable(base) || !comparable(x))
+		return;
+	d = x->bits - base->bits;
+	beyond = base->has_interval && x->has_interval &&
+		 (gate_judge(base, x, 0).verdict == GATE_TRIP || gate_judge(x, base, 0).verdict == GATE_TRIP);
+	snprintf(buf, size, " (%+.1f%s)", fabs(d) < 0.05 ? 0.0 : d, beyond ? "*" : ""); /* no "-0.0" */
 }
 
 static void key_table(struct strbuf *md, FILE *out, const struct cmp_run *runs, unsigned n,
@@ -233,7 +300,8 @@ static void key_table(struct strbuf *md, FILE *out, const struct cmp_run *runs, 
 	series_label(key, label, sizeof(label));
 	strbuf_printf(md, "## %s\n\n| region |", label);
 	if (out)
-		fprintf(out, "\n%s: headline bits (difference to %s)\n%-14s", label, runs[0].name, "region");
+		fprintf(out, "\n%s: headline bits (difference to %s, * beyond the sampling error)\n%-14s", label,
+			runs[0].name, "region");
 	for (unsigned r = 0; r < n; r++) {
 		strbuf_printf(md, " %s |", runs[r].name);
 		if (out)
@@ -255,10 +323,8 @@ static void key_table(struct strbuf *md, FILE *out, const struct cmp_run *runs, 
 			char md_cell[64], diff[32] = "";
 			bits_text(x, md_cell, sizeof(md_cell), 1);
 			bits_text(x, cell, sizeof(cell), 0);
-			if (r > 0 && x && base && !x->absent && !base->absent) {
-				double d = x->bits - base->bits;
-				snprintf(diff, sizeof(diff), " (%+.1f)", fabs(d) < 0.05 ? 0.0 : d); /* no "-0.0" */
-			}
+			if (r > 0)
+				diff_text(base, x, diff, sizeof(diff));
 			strbuf_printf(md, " %s%s |", md_cell, diff);
 			if (out)
 				fprintf(out, "%-22s", strcat(cell, diff));
@@ -283,7 +349,7 @@ static void key_plot(struct gnuplot_job *job, const struct cmp_run *runs, unsign
 		strbuf_printf(&job->script, "$C%u_%u << EOD\n", k, r);
 		for (unsigned i = 0; i < nr; i++) {
 			const struct cmp_region *x = find_region(compare_match(&runs[r], key), names[i]);
-			if (x && !x->absent)
+			if (comparable(x))
 				strbuf_printf(&job->script, "%u %.4f\n", i, x->bits);
 		}
 		strbuf_printf(&job->script, "EOD\n");
@@ -307,8 +373,10 @@ static void key_plot(struct gnuplot_job *job, const struct cmp_run *runs, unsign
 
 static void runs_table(struct strbuf *md, const struct cmp_run *runs, unsigned n)
 {
-	strbuf_printf(md, "# ASLR entropy compared\n\nHeadline bits per region (≤: only the range bound, an "
-			  "upper bound; – not measured), with the difference to the first run.\n\n"
+	strbuf_printf(md, "# ASLR entropy compared\n\nHeadline bits per region (≤: only an upper bound such as "
+			  "the range; – not measured), with the difference to the first run; * marks a difference "
+			  "beyond the sampling error of both runs (their intervals, as the `--baseline` gate weighs "
+			  "them at tolerance 0).\n\n"
 			  "| run | kernel | summary |\n|---|---|---|\n");
 	for (unsigned r = 0; r < n; r++)
 		strbuf_printf(md, "| %s | %s | `%s` |\n", runs[r].name, runs[r].release, runs[r].path);
@@ -405,16 +473,14 @@ unsigned compare_baseline(const struct cmp_run *old, const struct cmp_run *now, 
 		}
 		for (unsigned r = 0; r < o->region_count; r++) {
 			const struct cmp_region *b = &o->region[r], *c = find_region(x, b->name);
+			struct gate_result g;
 			if (!c) {
 				fprintf(out, "note: %s %s is in the baseline but not in %s\n", label, b->name, now->name);
 				continue;
 			}
-			if (c->bits < b->bits - tolerance) {
-				fprintf(out, "REGRESSION %s %s: %.2f bits (%s) in %s, baseline %.2f bits (%s) in %s; "
-					     "tolerance %.2f\n",
-					label, b->name, c->bits, c->kind, now->name, b->bits, b->kind, old->name, tolerance);
-				regressions++;
-			}
+			g = gate_judge(b, c, tolerance);
+			gate_print(out, label, b, c, old->name, now->name, &g, tolerance);
+			regressions += g.verdict == GATE_TRIP;
 		}
 	}
 	return regressions;

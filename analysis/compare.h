@@ -6,6 +6,7 @@
 #ifndef ASLR_COMPARE_H
 #define ASLR_COMPARE_H
 
+#include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
 
@@ -13,10 +14,13 @@
 
 enum { COMPARE_MAX_RUNS = 16 };
 
+/* A region's headline and the interval the gate weighs it with (gate.h). */
 struct cmp_region {
 	char name[72];
-	double bits;      /* estimate_bits */
-	char kind[16];    /* estimate_kind */
+	double bits;      /* estimate_bits; NAN when the kind is "insufficient" */
+	char kind[32];    /* estimate_kind */
+	double low, high; /* low <= bits <= high; [bits, bits] when the file has no interval */
+	int has_interval; /* 0: the file has no interval fields (an older summary) */
 	int absent;
 };
 
@@ -36,6 +40,11 @@ struct cmp_run {
 	struct cmp_series *series;
 };
 
+/* One region object of summary.json (any accepted schema) into r. -EINVAL for bad
+ * input (err names path). */
+int compare_region_from_json(struct cmp_region *r, const char *name, const json_t *obj, const char *path,
+			     struct aslr_error *err);
+
 /* Read a run folder's summary.json, or that file. -EINVAL for bad input (err has
  * FILE:LINE:COLUMN), other -errno for I/O. */
 int compare_load(struct cmp_run *run, const char *path, struct aslr_error *err);
@@ -49,9 +58,10 @@ const struct cmp_series *compare_match(const struct cmp_run *run, const struct c
 int compare_write(const struct cmp_run *runs, unsigned n, const char *dir, FILE *out,
 		  char *plots_warning, size_t warning_size, struct aslr_error *err);
 
-/* The gate: one line to out per region of a matching series whose estimate fell below
- * the baseline's minus tolerance (and per series or region missing, as a note).
- * Returns the number of regressions. */
+/* The gate (gate.h): one line to out per region of a matching series that lost more
+ * than tolerance bits beyond the sampling error; a note per region that lost more
+ * than the tolerance within the sampling error, could not be compared, or is missing
+ * (and per series missing). Returns the number of regressions. */
 unsigned compare_baseline(const struct cmp_run *old, const struct cmp_run *now, double tolerance,
 			  FILE *out);
 

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collision.h"
 #include "radix.h"
+#include "serial.h"
 #include "stats.h"
 
 const char *estimate_kind_name(enum estimate_kind kind)
@@ -15,10 +17,39 @@ const char *estimate_kind_name(enum estimate_kind kind)
 		return "collision";
 	case KIND_RANGE:
 		return "range";
+	case KIND_BIT_ENTROPY_SUM:
+		return "bit_entropy_sum";
+	case KIND_INSUFFICIENT:
+		return "insufficient";
 	case KIND_CONSTANT:
 		break;
 	}
 	return "constant";
+}
+
+int estimate_moves(const struct region_estimate *e)
+{
+	return e->kind != KIND_CONSTANT && e->kind != KIND_INSUFFICIENT;
+}
+
+int estimate_kind_is_bound(enum estimate_kind kind)
+{
+	return kind == KIND_RANGE || kind == KIND_BIT_ENTROPY_SUM;
+}
+
+/* The most common value against a uniform distribution of the headline's entropy, K =
+ * 2^H values: P(some value is seen >= c times) <= K P(Poisson(N / K) >= c). */
+int estimate_skewed(const struct region_estimate *e)
+{
+	double k, lambda;
+
+	if (e->absent || e->saturated || e->kind == KIND_CONSTANT || e->kind == KIND_INSUFFICIENT)
+		return 0;
+	if (!(e->estimate_bits + log2(e->mcv_share) >= ESTIMATE_SKEW_BITS))
+		return 0;
+	k = exp2(e->estimate_bits);
+	lambda = (double)e->samples / k;
+	return k * stats_gamma_p((double)e->mcv_count, lambda) < 0.001;
 }
 
 double estimate_samples_needed(double bits, double k)
@@ -63,47 +94,63 @@ static void per_bit(struct region_estimate *e, const struct radix_histograms *h,
 	}
 }
 
-static void range_bits(struct region_estimate *e)
+/* The span s of N uniform draws over M granules covers (N-1)/(N+1) of M - 1 on
+ * average, so s (N+1)/(N-1) + 1 estimates M. */
+static void range_bits(struct region_estimate *e, size_t n)
 {
-	e->range_bits = e->varying_mask ? log2((double)((e->max - e->min) >> e->alignment_bit) + 1) : 0;
+	double span = e->varying_mask ? (double)((e->max - e->min) >> e->alignment_bit) : 0;
+
+	e->range_bits = n > 1 ? log2(span * ((double)n + 1) / ((double)n - 1) + 1) : 0;
 }
 
-/* One walk over the runs of equal values: distinct, pairs, most common, plug-in sums. */
+/* One walk over the runs of equal values: distinct, pairs, triples, most common, plug-in sums. */
 static void run_statistics(struct region_estimate *e, const uint64_t *sorted, size_t n)
 {
-	double n_d = (double)n, sum_clogc = 0, pairs_all = n_d * (n_d - 1) / 2;
-	size_t max_run = 0, i = 0;
+	double n_d = (double)n, sum_clogc = 0;
+	size_t i = 0;
 
-	e->distinct = 0;
-	e->collision_pairs = 0;
+	e->distinct = e->collision_pairs = e->mcv_count = 0;
+	e->collision_triples = 0;
 	while (i < n) {
 		size_t j = i + 1;
 		while (j < n && sorted[j] == sorted[i])
 			j++;
-		size_t c = j - i;
+		uint64_t c = j - i;
 		e->distinct++;
-		e->collision_pairs += (uint64_t)c * (c - 1) / 2;
+		e->collision_pairs += c * (c - 1) / 2;
+		e->collision_triples += (double)c * (double)(c - 1) / 2 * (double)(c - 2) / 3;
 		sum_clogc += (double)c * log2((double)c);
-		if (c > max_run)
-			max_run = c;
+		if (c > e->mcv_count)
+			e->mcv_count = c;
 		i = j;
 	}
-	double p = (double)max_run / n_d;
-	double p_u = n > 1 ? fmin(1, p + 2.576 * sqrt(p * (1 - p) / (n_d - 1))) : 1;
 	/* entropies are never negative; fmax drops rounding residue such as -0 or -1e-15 */
-	e->min_entropy_bits = fmax(0, -log2(p_u));
 	e->shannon_mm_bits = fmax(0, log2(n_d) - sum_clogc / n_d + (double)(e->distinct - 1) / (2 * n_d * M_LN2));
-	e->saturated = e->distinct * 2 > n;
+	e->shannon_saturated = e->distinct * 2 > n;
+}
 
-	double pairs = (double)e->collision_pairs;
-	e->collision_bits = e->collision_ci_low = e->collision_ci_high = NAN;
-	/* The Poisson limits can pass C(N,2) when nearly all pairs collide: H2 >= 0 still. */
-	e->collision_lower_bound = n > 1 ? fmax(0, log2(pairs_all / stats_poisson_upper(pairs, 0.05))) : NAN;
-	if (e->collision_pairs > 0) {
-		e->collision_bits = log2(pairs_all / pairs);
-		e->collision_ci_low = fmax(0, log2(pairs_all / stats_poisson_upper(pairs, 0.025)));
-		e->collision_ci_high = fmax(0, log2(pairs_all / stats_poisson_lower(pairs, 0.025)));
-	}
+/* NIST SP 800-90B 6.3.1: the upper 99 % limit p_u of the most common value's
+ * probability; -log2 p_u is a lower bound on H_min. */
+static void min_entropy(struct region_estimate *e, size_t n)
+{
+	double n_d = (double)n, p = (double)e->mcv_count / n_d;
+	double p_u = n > 1 ? fmin(1, p + 2.576 * sqrt(p * (1 - p) / (n_d - 1))) : 1;
+
+	e->mcv_share = p;
+	e->min_entropy_bits = fmax(0, -log2(p_u));
+	e->saturated = e->mcv_count <= ESTIMATE_MCV_SATURATED;
+}
+
+static void collision(struct region_estimate *e, size_t n)
+{
+	struct collision_interval ci;
+
+	collision_interval(n, e->collision_pairs, e->collision_triples, &ci);
+	e->collision_bits = e->collision_pairs ? log2((double)n * ((double)n - 1) / 2 / (double)e->collision_pairs)
+					       : NAN;
+	e->collision_ci_low = ci.low;
+	e->collision_ci_high = ci.high;
+	e->collision_lower_bound = ci.lower_bound;
 }
 
 /* Chi-square against the uniform distribution over the M granules of [min, max]:
@@ -140,14 +187,21 @@ static int chi_square(struct region_estimate *e, const uint64_t *sorted, size_t 
 	return 0;
 }
 
+/* The collision estimate from ESTIMATE_MIN_PAIRS pairs, else the smallest upper bound. */
 static void headline(struct region_estimate *e)
 {
-	if (e->varying_mask == 0) {
+	if (e->samples < ESTIMATE_MIN_SAMPLES) {
+		e->kind = KIND_INSUFFICIENT;
+		e->estimate_bits = NAN;
+	} else if (e->varying_mask == 0) {
 		e->kind = KIND_CONSTANT;
 		e->estimate_bits = 0;
 	} else if (e->collision_pairs >= ESTIMATE_MIN_PAIRS) {
 		e->kind = KIND_COLLISION;
 		e->estimate_bits = e->collision_bits;
+	} else if (e->bit_entropy_sum < e->range_bits) {
+		e->kind = KIND_BIT_ENTROPY_SUM;
+		e->estimate_bits = e->bit_entropy_sum;
 	} else {
 		e->kind = KIND_RANGE;
 		e->estimate_bits = e->range_bits;
@@ -164,27 +218,61 @@ static int estimate_sorted(const uint64_t *sorted, size_t n, const struct radix_
 	out->samples = n;
 	varying_bits(out, sorted, n);
 	per_bit(out, hist, n);
-	range_bits(out);
+	range_bits(out, n);
 	run_statistics(out, sorted, n);
+	min_entropy(out, n);
+	collision(out, n);
 	rc = chi_square(out, sorted, n);
+	out->serial_lag1_p = out->runs_p = NAN;
 	headline(out);
 	/* a probe reports 0x0 for regions it does not have (the harness's shared CSV columns) */
 	out->absent = out->max == 0;
 	return rc;
 }
 
-int estimate_values(const uint64_t *values, size_t n, uint64_t *scratch, struct region_estimate *out)
+/* Serial tests in the order of values, on regions that move and have enough samples. */
+static void serial(struct region_estimate *e, const uint64_t *values, size_t n, int skip_zeros,
+		   const uint64_t *sorted)
+{
+	if (e->kind == KIND_CONSTANT || e->kind == KIND_INSUFFICIENT)
+		return;
+	serial_tests(values, n, skip_zeros, sorted, e->samples, &e->serial_lag1_p, &e->runs_p);
+	e->serial_rejected = e->serial_lag1_p < SERIAL_ALPHA || e->runs_p < SERIAL_ALPHA;
+}
+
+/* values[0..n) in order; zeros left out as missing when skip_zeros. */
+static int estimate_ordered(const uint64_t *values, size_t n, int skip_zeros, uint64_t *scratch,
+			    struct region_estimate *out)
 {
 	struct radix_histograms *hist = malloc(sizeof(*hist));
+	size_t m = 0;
 	int rc;
 
 	if (!hist)
 		return -ENOMEM;
-	memcpy(scratch, values, n * sizeof(*scratch));
-	radix_sort_u64(scratch, scratch + n, n, hist);
-	rc = estimate_sorted(scratch, n, hist, out);
+	for (size_t i = 0; i < n; i++)
+		if (!skip_zeros || values[i])
+			scratch[m++] = values[i];
+	radix_sort_u64(scratch, scratch + m, m, hist);
+	rc = estimate_sorted(scratch, m, hist, out);
+	out->missing = n - m;
+	serial(out, values, n, skip_zeros, scratch);
 	free(hist);
 	return rc;
+}
+
+int estimate_values(const uint64_t *values, size_t n, uint64_t *scratch, struct region_estimate *out)
+{
+	return estimate_ordered(values, n, 0, scratch, out);
+}
+
+int estimate_column(const uint64_t *values, size_t n, uint64_t *scratch, struct region_estimate *out)
+{
+	int present = 0;
+
+	for (size_t i = 0; i < n && !present; i++)
+		present = values[i] != 0;
+	return estimate_ordered(values, n, present, scratch, out);
 }
 
 static void reverse(uint64_t *v, size_t lo, size_t hi) /* [lo, hi) */

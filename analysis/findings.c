@@ -81,7 +81,7 @@ static unsigned heap_and_executable(struct strbuf *out, const struct analysis *a
 		return 0;
 	for (unsigned s = first; s < last; s++) {
 		const struct region_estimate *e = a->series[s].region;
-		if (e[heap].kind == KIND_CONSTANT || e[text].kind == KIND_CONSTANT)
+		if (!estimate_moves(&e[heap]) || !estimate_moves(&e[text]))
 			continue;
 		if (analysis_offset_constant(a, s, (unsigned)heap, (unsigned)text))
 			strbuf_printf(&with, "%s%d", n_with++ ? ", " : "", a->series[s].series->mode);
@@ -113,7 +113,7 @@ static unsigned alignment(struct strbuf *out, const struct analysis *a, unsigned
 	unsigned said = 0;
 
 	for (unsigned r = 0; r < a->table->region_count; r++) {
-		if (e[r].kind == KIND_CONSTANT || e[r].alignment_bit == 12)
+		if (!estimate_moves(&e[r]) || e[r].alignment_bit == 12)
 			continue;
 		strbuf_printf(out, "- In ");
 		series_label(out, a, s);
@@ -131,7 +131,7 @@ static unsigned alignment(struct strbuf *out, const struct analysis *a, unsigned
 	return said;
 }
 
-/* Where the headline is only a range bound: how far N is from a collision estimate. */
+/* Where the headline is only an upper bound: how far N is from a collision estimate. */
 static unsigned bounds_only(struct strbuf *out, const struct analysis *a, unsigned s)
 {
 	const struct region_estimate *e = a->series[s].region;
@@ -140,20 +140,87 @@ static unsigned bounds_only(struct strbuf *out, const struct analysis *a, unsign
 	double n = (double)a->series[s].series->rows;
 
 	for (unsigned r = 0; r < a->table->region_count; r++)
-		if (e[r].kind == KIND_RANGE) {
+		if (estimate_kind_is_bound(e[r].kind)) {
 			count++;
-			widest = fmax(widest, e[r].range_bits);
+			widest = fmax(widest, e[r].estimate_bits);
 		}
 	if (!count)
 		return 0;
 	strbuf_printf(out, "- In ");
 	series_label(out, a, s);
-	strbuf_printf(out, ", %u region%s had fewer than 10 colliding pairs at N = %.0f, so the headline is the "
-			   "range, an upper bound: at %.1f bits N = %.0f gives about %.2f pairs; about %.0f samples "
-			   "would give 10 and turn it into an estimate.\n",
-		      count, count > 1 ? "s" : "", n, widest, n, n * (n - 1) / 2 / exp2(widest),
+	strbuf_printf(out, ", %u region%s had fewer than %d colliding pairs at N = %.0f, so the headline is the "
+			   "smaller upper bound (range or per-bit sum): at %.1f bits N = %.0f gives about %.2f "
+			   "pairs; about %.0f samples would give 10 and turn it into an estimate.\n",
+		      count, count > 1 ? "s" : "", ESTIMATE_MIN_PAIRS, n, widest, n, n * (n - 1) / 2 / exp2(widest),
 		      estimate_samples_needed(widest, 10));
 	return 1;
+}
+
+/* Regions with too few usable samples for any claim. */
+static unsigned insufficient(struct strbuf *out, const struct analysis *a, unsigned s)
+{
+	const struct region_estimate *e = a->series[s].region;
+	unsigned count = 0;
+
+	for (unsigned r = 0; r < a->table->region_count; r++) {
+		if (e[r].kind != KIND_INSUFFICIENT || e[r].absent)
+			continue;
+		if (!count++) {
+			strbuf_printf(out, "- In ");
+			series_label(out, a, s);
+			strbuf_printf(out, ", fewer than %d usable samples, too few for any claim about",
+				      ESTIMATE_MIN_SAMPLES);
+		}
+		strbuf_printf(out, "%s %s (%llu)", count > 1 ? "," : "", a->table->region[r],
+			      (unsigned long long)e[r].samples);
+	}
+	if (count)
+		strbuf_printf(out, ".\n");
+	return count > 0;
+}
+
+/* One sentence "- In <series>, ..." per region of series s for which applies() holds. */
+typedef int (*region_test)(const struct region_estimate *e);
+typedef void (*region_sentence)(struct strbuf *out, const struct region_estimate *e, const char *region);
+
+static unsigned each_region(struct strbuf *out, const struct analysis *a, unsigned s, region_test applies,
+			    region_sentence say)
+{
+	unsigned said = 0;
+
+	for (unsigned r = 0; r < a->table->region_count; r++) {
+		if (!applies(&a->series[s].region[r]))
+			continue;
+		strbuf_printf(out, "- In ");
+		series_label(out, a, s);
+		say(out, &a->series[s].region[r], a->table->region[r]);
+		said++;
+	}
+	return said;
+}
+
+/* The most common value far more common than the headline allows (estimate_skewed). */
+static void skew_sentence(struct strbuf *out, const struct region_estimate *e, const char *region)
+{
+	strbuf_printf(out, ", one value of %s is %.1f %% of the samples (%llu of %llu): one guess wins that often. "
+			   "Its min-entropy is %.1f bits (a lower bound), far below the headline %.1f (%s), which "
+			   "averages over all values.\n",
+		      region, 100 * e->mcv_share, (unsigned long long)e->mcv_count, (unsigned long long)e->samples,
+		      e->min_entropy_bits, e->estimate_bits, estimate_kind_name(e->kind));
+}
+
+static int serial_rejected(const struct region_estimate *e)
+{
+	return e->serial_rejected;
+}
+
+/* Successive samples that are not independent: every estimator assumes they are. */
+static void serial_sentence(struct strbuf *out, const struct region_estimate *e, const char *region)
+{
+	strbuf_printf(out, ", successive samples of %s are not independent (lag-1 p = %.2g, runs p = %.2g; each "
+			   "test rejects at p < %g): its randomness drifts or repeats between execs, and its entropy "
+			   "figures, which assume independent samples, overstate it.\n",
+		      region, e->serial_lag1_p, e->runs_p, SERIAL_ALPHA);
 }
 
 static unsigned extremes(struct strbuf *out, const struct analysis *a, unsigned s)
@@ -162,7 +229,7 @@ static unsigned extremes(struct strbuf *out, const struct analysis *a, unsigned 
 	int hi = -1, lo = -1;
 
 	for (unsigned r = 0; r < a->table->region_count; r++) {
-		if (e[r].kind == KIND_CONSTANT)
+		if (!estimate_moves(&e[r]))
 			continue;
 		if (hi < 0 || e[r].estimate_bits > e[hi].estimate_bits)
 			hi = (int)r;
@@ -195,7 +262,8 @@ static unsigned variant_differences(struct strbuf *out, const struct analysis *a
 		for (unsigned v = 0; v < nv; v++) {
 			const struct sample_series *first = a->series[0].series;
 			idx[v] = analysis_find_series(a, variants[v], mode, first->rnd_bits, first->rnd_compat_bits);
-			if (idx[v] < 0 || a->series[idx[v]].region[r].absent)
+			if (idx[v] < 0 || a->series[idx[v]].region[r].absent ||
+			    a->series[idx[v]].region[r].kind == KIND_INSUFFICIENT)
 				continue;
 			bits[v] = a->series[idx[v]].region[r].estimate_bits;
 			lo = fmin(lo, bits[v]);
@@ -205,7 +273,8 @@ static unsigned variant_differences(struct strbuf *out, const struct analysis *a
 			continue;
 		strbuf_printf(out, "- In mode %d, %s differs between the probe variants:", mode, a->table->region[r]);
 		for (unsigned v = 0, k = 0; v < nv; v++)
-			if (idx[v] >= 0 && !a->series[idx[v]].region[r].absent)
+			if (idx[v] >= 0 && !a->series[idx[v]].region[r].absent &&
+			    a->series[idx[v]].region[r].kind != KIND_INSUFFICIENT)
 				strbuf_printf(out, "%s %s %.1f", k++ ? "," : "", variants[v], bits[v]);
 		strbuf_printf(out, " bits.\n");
 		said++;
@@ -245,7 +314,7 @@ static unsigned knob_effects(struct strbuf *out, const struct analysis *a)
 			continue;
 		for (unsigned r = 0; r < a->table->region_count; r++) {
 			const struct region_estimate *lo = &a->series[lo_s].region[r], *hi = &a->series[hi_s].region[r];
-			if (lo->absent || fabs(hi->estimate_bits - lo->estimate_bits) < 1)
+			if (lo->absent || !(fabs(hi->estimate_bits - lo->estimate_bits) >= 1))
 				continue;
 			strbuf_printf(out, "- Raising %s from %d to %d takes %s from %.1f to %.1f bits (%s mode %d).\n",
 				      knob_name[knob], analysis_knob(a->series[lo_s].series, knob),
@@ -271,7 +340,56 @@ unsigned findings_write(struct strbuf *out, const struct analysis *a)
 			said += alignment(out, a, s);
 			said += extremes(out, a, s);
 			said += bounds_only(out, a, s);
+			said += insufficient(out, a, s);
+			said += each_region(out, a, s, estimate_skewed, skew_sentence);
+			said += each_region(out, a, s, serial_rejected, serial_sentence);
 		}
 	}
+	return said;
+}
+
+unsigned findings_missing(struct strbuf *out, const struct analysis *a, const char *prefix)
+{
+	unsigned said = 0;
+
+	for (unsigned s = 0; s < a->series_count; s++)
+		for (unsigned r = 0; r < a->table->region_count; r++) {
+			const struct region_estimate *e = &a->series[s].region[r];
+			if (!e->missing)
+				continue;
+			strbuf_printf(out, "%s", prefix);
+			series_label(out, a, s);
+			strbuf_printf(out, ": %llu of %zu cells of %s are 0x0 though the region is present in other "
+					   "rows; counted as missing and left out of every estimate.\n",
+				      (unsigned long long)e->missing, a->series[s].series->rows, a->table->region[r]);
+			said++;
+		}
+	return said;
+}
+
+unsigned findings_warnings(struct strbuf *out, const struct analysis *a, const char *prefix)
+{
+	unsigned said = findings_missing(out, a, prefix);
+
+	for (unsigned s = 0; s < a->series_count; s++)
+		for (unsigned r = 0; r < a->table->region_count; r++) {
+			const struct region_estimate *e = &a->series[s].region[r];
+			if (estimate_skewed(e)) {
+				strbuf_printf(out, "%s", prefix);
+				series_label(out, a, s);
+				strbuf_printf(out, ": one value of %s is %.1f %% of the samples; min-entropy %.1f bits "
+						   "against a headline of %.1f.\n",
+					      a->table->region[r], 100 * e->mcv_share, e->min_entropy_bits,
+					      e->estimate_bits);
+				said++;
+			}
+			if (e->serial_rejected) {
+				strbuf_printf(out, "%s", prefix);
+				series_label(out, a, s);
+				strbuf_printf(out, ": successive samples of %s are not independent (serial tests).\n",
+					      a->table->region[r]);
+				said++;
+			}
+		}
 	return said;
 }

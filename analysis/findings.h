@@ -11,4 +11,11 @@
 /* Append the findings as Markdown list items ("- ...\n"); returns how many. */
 unsigned findings_write(struct strbuf *out, const struct analysis *a);
 
+/* One line per region with missing (0x0) cells, each starting with prefix; how many. */
+unsigned findings_missing(struct strbuf *out, const struct analysis *a, const char *prefix);
+
+/* The lines for the top of the report, each starting with prefix: missing cells, a most
+ * common value far above what the headline allows, successive samples not independent. */
+unsigned findings_warnings(struct strbuf *out, const struct analysis *a, const char *prefix);
+
 #endif

@@ -50,7 +50,8 @@ static void entropy_data(struct strbuf *sb, const struct analysis *a, unsigned f
 			/* no bound markers on regions that never moved: they would only clutter the axis */
 			nan_or(sb, e->kind == KIND_CONSTANT ? NAN : e->range_bits);
 			nan_or(sb, e->kind == KIND_CONSTANT ? NAN : e->bit_entropy_sum);
-			strbuf_printf(sb, " %d\n", (int)e->kind);
+			/* bounds share one bar style: the column says "estimate" (2) or "bound" (1) */
+			strbuf_printf(sb, " %d\n", estimate_kind_is_bound(e->kind) ? (int)KIND_RANGE : (int)e->kind);
 		}
 		strbuf_printf(sb, "EOD\n");
 	}
@@ -81,7 +82,7 @@ static void entropy_plot(struct gnuplot_job *job, const struct analysis *a, unsi
 
 	entropy_data(&job->script, a, first, last);
 	strbuf_printf(&body, "set title \"%s: bits per region, Linux %s, N = %zu per mode\\n"
-			     "solid bar: collision estimate with 95%% CI; hatched: range bound only; "
+			     "solid bar: collision estimate with 95%% CI; hatched: upper bound only; "
 			     "o range (upper bound), x per-bit sum (upper bound)\"\n",
 		      a->series[first].series->variant, release, a->series[first].series->rows);
 	strbuf_printf(&body, "set ylabel 'bits'\nset yrange [0:%.0f]\nset xrange [-0.6:%u.6]\n"
@@ -271,7 +272,7 @@ static int knob_plot(struct gnuplot_job *job, const struct analysis *a, int knob
 			const struct region_estimate *e = &a->series[s].region[r];
 			if (v < 0 || x->mode != mode || strcmp(x->variant, first->variant) != 0 ||
 			    other != analysis_knob(first, !knob) || e->absent ||
-			    e->kind == KIND_CONSTANT)
+			    e->kind == KIND_CONSTANT || e->kind == KIND_INSUFFICIENT)
 				continue;
 			if (!points++)
 				strbuf_printf(&job->script, "$N%d_%u << EOD\n", knob, r);
@@ -308,7 +309,7 @@ static unsigned plots_hist_regions(const struct analysis *a, unsigned s, unsigne
 		int best = -1;
 		for (unsigned r = 0; r < a->table->region_count; r++) {
 			int together = 0;
-			if (used[r] || e[r].kind == KIND_CONSTANT)
+			if (used[r] || e[r].kind == KIND_CONSTANT || e[r].kind == KIND_INSUFFICIENT)
 				continue;
 			for (unsigned c = 0; c < chosen && !together; c++)
 				together = analysis_offset_constant(a, s, r, regions[c]);

@@ -93,21 +93,52 @@ static void num_cell(struct strbuf *sb, double v, const char *prefix, int p_valu
 		strbuf_printf(sb, "%s%.1f", prefix, v);
 }
 
+static const char *kind_text(enum estimate_kind kind)
+{
+	switch (kind) {
+	case KIND_COLLISION:
+		return "collision estimate";
+	case KIND_RANGE:
+		return "range (upper bound)";
+	case KIND_BIT_ENTROPY_SUM:
+		return "per-bit sum (upper bound)";
+	case KIND_INSUFFICIENT:
+		return "insufficient (too few samples)";
+	case KIND_CONSTANT:
+		break;
+	}
+	return "constant";
+}
+
+/* "10.0 % (1000×)" and the serial verdict: the facts an estimate rests on. */
+static void sample_cells(struct strbuf *sb, const struct region_estimate *e)
+{
+	strbuf_printf(sb, " | %.3g %% (%llu×) | ", 100 * e->mcv_share, (unsigned long long)e->mcv_count);
+	if (isnan(e->serial_lag1_p) && isnan(e->runs_p))
+		strbuf_printf(sb, "–");
+	else
+		strbuf_printf(sb, "%s (%.2g / %.2g)", e->serial_rejected ? "**no**" : "yes", e->serial_lag1_p,
+			      e->runs_p);
+	strbuf_printf(sb, " | %llu |\n", (unsigned long long)e->missing);
+}
+
 static void series_table(struct strbuf *sb, const struct analysis *a, unsigned s)
 {
 	const struct sample_table *t = a->table;
 
 	strbuf_printf(sb, "| region | headline (bits) | kind | 95 %% CI | collision lower bound | range (upper bound) | "
-			  "per-bit sum (upper bound) | min-entropy (MCV) | alignment bit | distinct | chi² p |\n"
-			  "|---|---|---|---|---|---|---|---|---|---|---|\n");
+			  "per-bit sum (upper bound) | min-entropy (MCV) | alignment bit | distinct | chi² p | "
+			  "most common value | independent (lag-1 / runs p) | missing |\n"
+			  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 	for (unsigned r = 0; r < t->region_count; r++) {
 		const struct region_estimate *e = &a->series[s].region[r];
 		if (e->absent) {
-			strbuf_printf(sb, "| %s | – | not reported by this probe | | | | | | | | |\n", t->region[r]);
+			strbuf_printf(sb, "| %s | – | not reported by this probe | | | | | | | | | | | |\n", t->region[r]);
 			continue;
 		}
-		strbuf_printf(sb, "| %s | %.1f | %s | ", t->region[r], e->estimate_bits,
-			      e->kind == KIND_RANGE ? "range (upper bound)" : e->kind == KIND_COLLISION ? "collision estimate" : "constant");
+		strbuf_printf(sb, "| %s | ", t->region[r]);
+		num_cell(sb, e->estimate_bits, "", 0);
+		strbuf_printf(sb, " | %s | ", kind_text(e->kind));
 		if (e->kind == KIND_COLLISION)
 			strbuf_printf(sb, "%.1f – %.1f", e->collision_ci_low, e->collision_ci_high);
 		else
@@ -122,7 +153,7 @@ static void series_table(struct strbuf *sb, const struct analysis *a, unsigned s
 			strbuf_printf(sb, "%d", e->alignment_bit);
 		strbuf_printf(sb, " | %llu | ", (unsigned long long)e->distinct);
 		num_cell(sb, e->chi2_p, "", 1);
-		strbuf_printf(sb, " |\n");
+		sample_cells(sb, e);
 	}
 	strbuf_printf(sb, "\n");
 }
@@ -146,11 +177,14 @@ static void results_section(struct strbuf *sb, const struct analysis *a, const s
 	char tag[128], name[160];
 
 	strbuf_printf(sb, "## Results\n\nHeadline: the Rényi-2 **collision estimate** where at least %d pairs of samples "
-			  "collided (with its exact 95 %% Poisson interval), otherwise the **range**, an upper bound; "
-			  "0 for a region that never moved. The per-bit sum is an upper bound too (carries count as "
-			  "entropy); min-entropy (NIST SP 800-90B most common value) is a lower bound that cannot "
-			  "exceed log2 N (\"saturated\").\n\n",
-		      ESTIMATE_MIN_PAIRS);
+			  "collided (its 95 %% interval allows for values that recur more than a uniform distribution's "
+			  "would), otherwise the smaller **upper bound**: the range (corrected for N) or the per-bit sum "
+			  "(carries count as entropy); 0 for a region that never moved; **insufficient** below %d "
+			  "samples. Min-entropy (NIST SP 800-90B most common value) is a lower bound; \"saturated\" "
+			  "when the most common value was seen %d times or fewer, so it says only ≥ about log2 N. "
+			  "Independent: lag-1 and runs tests on the samples in exec order (rejected below p = %g "
+			  "each). Formulas: docs/estimators.md.\n\n",
+		      ESTIMATE_MIN_PAIRS, ESTIMATE_MIN_SAMPLES, ESTIMATE_MCV_SATURATED, SERIAL_ALPHA);
 	for (unsigned i = 0; plots && i < plots->count; i++)
 		if (strncmp(plots->name[i], "entropy", 7) == 0)
 			embed(sb, plots, plots->name[i], "bits per region and mode");
@@ -196,7 +230,7 @@ static void leak_table(struct strbuf *sb, const struct analysis *a, unsigned s)
 	for (unsigned r = 0; r < t->region_count; r++) {
 		double before = a->series[s].region[r].estimate_bits, left;
 		int best = conditional_best_leak(a, s, r, &left);
-		if (best < 0)
+		if (best < 0 || !estimate_moves(&a->series[s].region[r]))
 			continue;
 		strbuf_printf(sb, "| %s | %.1f | %s | %.1f | %.3g | %.3g |\n", t->region[r], before, t->region[best],
 			      left, conditional_guesses(before), conditional_guesses(left));
@@ -217,7 +251,7 @@ static void leaks_section(struct strbuf *sb, const struct analysis *a, const str
 	for (unsigned s = 0; s < a->series_count; s++) {
 		int moving = 0;
 		for (unsigned r = 0; r < a->table->region_count; r++)
-			moving |= a->series[s].region[r].kind != KIND_CONSTANT;
+			moving |= estimate_moves(&a->series[s].region[r]);
 		analysis_series_label(a, s, label, sizeof(label));
 		strbuf_printf(sb, "### %s\n\n", label);
 		if (!moving) {
@@ -236,8 +270,10 @@ static void headline_cell(struct strbuf *sb, const struct region_estimate *e)
 {
 	if (e->absent)
 		strbuf_printf(sb, " – |");
+	else if (e->kind == KIND_INSUFFICIENT)
+		strbuf_printf(sb, " ? |");
 	else
-		strbuf_printf(sb, " %.1f%s |", e->estimate_bits, e->kind == KIND_RANGE ? " ≤" : "");
+		strbuf_printf(sb, " %.1f%s |", e->estimate_bits, estimate_kind_is_bound(e->kind) ? " ≤" : "");
 }
 
 /* Region x variant per mode, at the first series' knob values. */
@@ -250,7 +286,7 @@ static void variants_section(struct strbuf *sb, const struct analysis *a)
 	if (nv < 2)
 		return;
 	strbuf_printf(sb, "## Probe variants\n\nThe same probe built as different kinds of program; headline bits "
-			  "(≤: only the range bound), – where the variant has no such region.\n\n");
+			  "(≤: only an upper bound), – where the variant has no such region, ? too few samples.\n\n");
 	for (int mode = 0; mode <= 2; mode++) {
 		int idx[64], any = 0;
 		for (unsigned v = 0; v < nv; v++)
@@ -285,7 +321,7 @@ static void knobs_section(struct strbuf *sb, const struct analysis *a, const str
 	if (!a->table->has_rnd_bits && !a->table->has_rnd_compat_bits)
 		return;
 	strbuf_printf(sb, "## Kernel knobs\n\nEach value of a swept knob is a series of its own; headline bits "
-			  "(≤: only the range bound).\n\n| variant | mode | mmap_rnd_bits | mmap_rnd_compat_bits |");
+			  "(≤: only an upper bound, ?: too few samples).\n\n| variant | mode | mmap_rnd_bits | mmap_rnd_compat_bits |");
 	for (unsigned r = 0; r < a->table->region_count; r++)
 		strbuf_printf(sb, " %s |", a->table->region[r]);
 	strbuf_printf(sb, "\n|---|---|---|---|");
@@ -339,6 +375,16 @@ static void reproduce_section(struct strbuf *sb, const json_t *run, const char *
 		      source);
 }
 
+/* What a reader must see before any number: missing data, skew, dependent samples. */
+static void warnings_section(struct strbuf *sb, const struct analysis *a)
+{
+	struct strbuf lines = { 0 };
+
+	if (findings_warnings(&lines, a, "- **Warning**: ") && lines.text)
+		strbuf_printf(sb, "%s\n", lines.text);
+	strbuf_free(&lines);
+}
+
 void report_build(struct strbuf *sb, const struct analysis *a, const json_t *run,
 		  const struct plot_list *plots, const char *plots_note)
 {
@@ -354,6 +400,7 @@ void report_build(struct strbuf *sb, const struct analysis *a, const json_t *run
 	} else {
 		strbuf_printf(sb, "No run.json was found beside the samples: machine facts are unknown.\n\n");
 	}
+	warnings_section(sb, a);
 	if (plots_note)
 		strbuf_printf(sb, "> Plots: %s\n\n", plots_note);
 	results_section(sb, a, plots);

@@ -83,16 +83,18 @@ static struct sample_series *find_series(struct parser *p, const struct series_k
 	return p->last = s;
 }
 
-static int store_row(struct parser *p, const struct series_key *key)
+static int store_row(struct parser *p, const struct samples_csv_row *row)
 {
-	struct sample_series *s = find_series(p, key);
+	struct sample_series *s = find_series(p, &row->key);
 
 	if (!s)
 		return aslr_error_set(p->err, -ENOMEM, "out of memory (or more than %d series)",
 				      SAMPLES_MAX_SERIES);
 	for (unsigned r = 0; r < p->t->region_count; r++)
-		if (u64vec_push(&s->column[r], p->row.value[r]) < 0)
+		if (u64vec_push(&s->column[r], row->value[r]) < 0)
 			return aslr_error_set(p->err, -ENOMEM, "out of memory");
+	if (p->t->has_seq && u64vec_push(&s->seq, row->seq) < 0)
+		return aslr_error_set(p->err, -ENOMEM, "out of memory");
 	s->rows++;
 	p->t->rows++;
 	return 0;
@@ -102,7 +104,7 @@ static int parse_row(struct parser *p, const char *line, size_t len)
 {
 	int rc = samples_csv_parse_row(&p->layout, line, len, p->name, p->line, &p->row, p->err);
 
-	return rc < 0 ? rc : store_row(p, &p->row.key);
+	return rc < 0 ? rc : store_row(p, &p->row);
 }
 
 static int handle_line(struct parser *p, const char *line, size_t len)
@@ -195,9 +197,58 @@ static void parser_init(struct parser *p, struct sample_table *t, const char *na
 	p->err = err;
 }
 
+struct seq_row {
+	uint64_t seq;
+	size_t row;
+};
+
+static int compare_seq(const void *a, const void *b)
+{
+	const struct seq_row *x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row; /* stable: file order among equal seqs */
+}
+
+/* Rows of series s into seq order, when they are not already (the harness writes them
+ * in order; a CSV from elsewhere may not). 0 or -ENOMEM. */
+static int order_rows(struct sample_table *t, struct sample_series *s)
+{
+	struct seq_row *order;
+	uint64_t *moved;
+	size_t i = 1;
+	int rc = -ENOMEM;
+
+	while (i < s->seq.len && s->seq.data[i - 1] <= s->seq.data[i])
+		i++;
+	if (i >= s->seq.len)
+		return 0;
+	order = malloc(s->rows * sizeof(*order));
+	moved = malloc(s->rows * sizeof(*moved));
+	if (order && moved) {
+		for (i = 0; i < s->rows; i++)
+			order[i] = (struct seq_row){ s->seq.data[i], i };
+		qsort(order, s->rows, sizeof(*order), compare_seq);
+		for (unsigned r = 0; r <= t->region_count; r++) {
+			uint64_t *col = r < t->region_count ? s->column[r].data : s->seq.data;
+			for (i = 0; i < s->rows; i++)
+				moved[i] = col[order[i].row];
+			memcpy(col, moved, s->rows * sizeof(*moved));
+		}
+		rc = 0;
+	}
+	free(moved);
+	free(order);
+	return rc;
+}
+
 static int parser_done(struct parser *p, int rc)
 {
 	free(p->row.value);
+	for (unsigned i = 0; rc == 0 && i < p->t->series_count; i++)
+		if (order_rows(p->t, &p->t->series[i]) < 0)
+			rc = aslr_error_set(p->err, -ENOMEM, "out of memory");
 	if (rc < 0)
 		samples_free(p->t);
 	else
@@ -272,6 +323,7 @@ void samples_free(struct sample_table *t)
 	for (unsigned i = 0; i < t->series_count; i++) {
 		for (unsigned r = 0; r < t->region_count; r++)
 			u64vec_free(&t->series[i].column[r]);
+		u64vec_free(&t->series[i].seq);
 		free(t->series[i].column);
 	}
 	free(t->series);

@@ -2,7 +2,9 @@
  *
  * Any CSV whose header has a `mode` column, read with the shared parser of
  * samples_csv.h (the format, its limits and its messages are there). Rows are
- * grouped into series (rows that agree on every fixed column but seq). Bad input
+ * grouped into series (rows that agree on every fixed column but seq); within a series
+ * rows are in seq order (file order when equal or without seq), which the serial
+ * tests of the estimators read. Bad input
  * is rejected with FILE:LINE:COLUMN, lines counted from 1 at the header. */
 #ifndef ASLR_SAMPLES_H
 #define ASLR_SAMPLES_H
@@ -30,6 +32,7 @@ struct sample_series {
 	int rnd_compat_bits; /* -1 likewise */
 	size_t rows;
 	struct u64vec *column; /* region_count columns of rows values */
+	struct u64vec seq;     /* each row's seq; empty when the CSV has no seq column */
 };
 
 struct sample_table {

@@ -37,7 +37,7 @@ int analysis_compute(struct analysis *a, const struct sample_table *t, struct as
 			break;
 		}
 		for (unsigned r = 0; r < t->region_count && rc == 0; r++)
-			if (estimate_values(sum->series->column[r].data, sum->series->rows, scratch,
+			if (estimate_column(sum->series->column[r].data, sum->series->rows, scratch,
 					    &sum->region[r]) < 0)
 				rc = aslr_error_set(err, -ENOMEM, "out of memory");
 	}
@@ -178,27 +178,43 @@ static json_t *bits_list(uint64_t mask)
 	return list;
 }
 
+/* The fields issue 13 added: skew, missing cells, serial independence. */
+static void add_sample_facts(json_t *obj, const struct region_estimate *e)
+{
+	json_object_set_new(obj, "missing", json_integer((json_int_t)e->missing));
+	json_object_set_new(obj, "mcv_count", json_integer((json_int_t)e->mcv_count));
+	json_object_set_new(obj, "mcv_share", json_real(e->mcv_share));
+	json_object_set_new(obj, "shannon_saturated", json_boolean(e->shannon_saturated));
+	json_object_set_new(obj, "collision_triples", json_real(e->collision_triples));
+	json_object_set_new(obj, "serial_lag1_p", real_or_null(e->serial_lag1_p));
+	json_object_set_new(obj, "runs_p", real_or_null(e->runs_p));
+	json_object_set_new(obj, "serial_rejected", json_boolean(e->serial_rejected));
+}
+
 json_t *summary_region_json(const struct region_estimate *e)
 {
-	json_t *p_one = json_array(), *ci = json_null();
+	json_t *p_one = json_array(), *ci = json_null(), *obj;
 
 	for (int b = 0; b < 64; b++)
 		json_array_append_new(p_one, json_real(e->p_one[b]));
 	if (e->collision_pairs > 0)
 		ci = json_pack("[f, f]", e->collision_ci_low, e->collision_ci_high);
-	return json_pack("{s:I, s:I, s:o, s:o, s:i, s:f, s:f, s:I, s:o, s:o, s:o, s:f, s:f, s:b,"
-			 " s:o, s:f, s:s, s:o, s:o, s:o, s:o, s:i, s:b}",
-			 "samples", (json_int_t)e->samples, "distinct", (json_int_t)e->distinct,
-			 "alignment_bit", bit_or_null(e->alignment_bit), "highest_bit",
-			 bit_or_null(e->highest_bit), "varying_bits", e->varying_bits, "bit_entropy_sum",
-			 e->bit_entropy_sum, "range_bits", e->range_bits, "collision_pairs",
-			 (json_int_t)e->collision_pairs, "collision_bits", real_or_null(e->collision_bits),
-			 "collision_ci", ci, "collision_lower_bound", real_or_null(e->collision_lower_bound),
-			 "min_entropy_bits", e->min_entropy_bits, "shannon_mm_bits", e->shannon_mm_bits,
-			 "saturated", e->saturated, "chi2_p", real_or_null(e->chi2_p), "estimate_bits",
-			 e->estimate_bits, "estimate_kind", estimate_kind_name(e->kind), "p_one", p_one,
-			 "biased_bits", bits_list(e->biased_mask), "min", hex_string(e->min), "max",
-			 hex_string(e->max), "chi2_bins", (int)e->chi2_bins, "absent", e->absent);
+	obj = json_pack("{s:I, s:I, s:o, s:o, s:i, s:f, s:f, s:I, s:o, s:o, s:o, s:f, s:f, s:b,"
+			" s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:i, s:b}",
+			"samples", (json_int_t)e->samples, "distinct", (json_int_t)e->distinct,
+			"alignment_bit", bit_or_null(e->alignment_bit), "highest_bit",
+			bit_or_null(e->highest_bit), "varying_bits", e->varying_bits, "bit_entropy_sum",
+			e->bit_entropy_sum, "range_bits", e->range_bits, "collision_pairs",
+			(json_int_t)e->collision_pairs, "collision_bits", real_or_null(e->collision_bits),
+			"collision_ci", ci, "collision_lower_bound", real_or_null(e->collision_lower_bound),
+			"min_entropy_bits", e->min_entropy_bits, "shannon_mm_bits", e->shannon_mm_bits,
+			"saturated", e->saturated, "chi2_p", real_or_null(e->chi2_p), "estimate_bits",
+			real_or_null(e->estimate_bits), "estimate_kind", estimate_kind_name(e->kind), "p_one",
+			p_one, "biased_bits", bits_list(e->biased_mask), "min", hex_string(e->min), "max",
+			hex_string(e->max), "chi2_bins", (int)e->chi2_bins, "absent", e->absent);
+	if (obj)
+		add_sample_facts(obj, e);
+	return obj;
 }
 
 static json_t *series_json(const struct analysis *a, unsigned index)
@@ -272,7 +288,13 @@ static size_t csv_row(char *buf, const struct sample_table *t, const struct samp
 	p += sprintf(p, ",%s", e->saturated ? "true" : "false");
 	csv_num(&p, e->chi2_p);
 	csv_num(&p, e->estimate_bits);
-	p += sprintf(p, ",%s\n", estimate_kind_name(e->kind));
+	p += sprintf(p, ",%s,%s,%llu,%llu", estimate_kind_name(e->kind), e->absent ? "true" : "false",
+		     (unsigned long long)e->missing, (unsigned long long)e->mcv_count);
+	csv_num(&p, e->mcv_share);
+	p += sprintf(p, ",%s", e->shannon_saturated ? "true" : "false");
+	csv_num(&p, e->serial_lag1_p);
+	csv_num(&p, e->runs_p);
+	p += sprintf(p, ",%s\n", e->serial_rejected ? "true" : "false");
 	return (size_t)(p - buf);
 }
 
@@ -289,7 +311,8 @@ static int write_csv(const struct analysis *a, const char *path, struct aslr_err
 	n = (size_t)sprintf(row, "variant,mode%s%s,region,samples,distinct,alignment_bit,highest_bit,"
 			    "varying_bits,bit_entropy_sum,range_bits,collision_pairs,collision_bits,"
 			    "collision_ci_low,collision_ci_high,collision_lower_bound,min_entropy_bits,"
-			    "shannon_mm_bits,saturated,chi2_p,estimate_bits,estimate_kind\n",
+			    "shannon_mm_bits,saturated,chi2_p,estimate_bits,estimate_kind,absent,missing,"
+			    "mcv_count,mcv_share,shannon_saturated,serial_lag1_p,runs_p,serial_rejected\n",
 			    t->has_rnd_bits ? ",mmap_rnd_bits" : "",
 			    t->has_rnd_compat_bits ? ",mmap_rnd_compat_bits" : "");
 	rc = aslr_atomic_write(&f, row, n, err);

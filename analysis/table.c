@@ -5,10 +5,12 @@
 #include <math.h>
 #include <string.h>
 
-enum { REGION_WIDTH = 14, CELL_WIDTH = 20 };
+enum { REGION_WIDTH = 14, CELL_WIDTH = 22 };
 
 void table_cell(char *buf, size_t size, const struct region_estimate *e)
 {
+	const char *serial = e->serial_rejected ? " *" : "";
+
 	if (e->absent) {
 		snprintf(buf, size, "-");
 		return;
@@ -17,12 +19,18 @@ void table_cell(char *buf, size_t size, const struct region_estimate *e)
 	case KIND_CONSTANT:
 		snprintf(buf, size, "0 constant");
 		break;
+	case KIND_INSUFFICIENT:
+		snprintf(buf, size, "? N<%d", ESTIMATE_MIN_SAMPLES);
+		break;
 	case KIND_RANGE:
-		snprintf(buf, size, "%.1f range<=", e->range_bits);
+		snprintf(buf, size, "%.1f range<=%s", e->range_bits, serial);
+		break;
+	case KIND_BIT_ENTROPY_SUM:
+		snprintf(buf, size, "%.1f bitsum<=%s", e->bit_entropy_sum, serial);
 		break;
 	case KIND_COLLISION:
-		snprintf(buf, size, "%.1f H2 [%.1f,%.1f]", e->collision_bits, e->collision_ci_low,
-			 e->collision_ci_high);
+		snprintf(buf, size, "%.1f H2 [%.1f,%.1f]%s", e->collision_bits, e->collision_ci_low,
+			 e->collision_ci_high, serial);
 		break;
 	}
 }
@@ -118,10 +126,10 @@ static int biased_note(const struct region_estimate *e, char *buf, size_t size)
 
 static int needed_note(const struct region_estimate *e, char *buf, size_t size)
 {
-	if (e->kind != KIND_RANGE)
+	if (!estimate_kind_is_bound(e->kind))
 		return 0;
-	snprintf(buf, size, "<= %.1f bits: %.2g / %.2g", e->range_bits,
-		 estimate_samples_needed(e->range_bits, 10), estimate_samples_needed(e->range_bits, 100));
+	snprintf(buf, size, "<= %.1f bits: %.2g / %.2g", e->estimate_bits,
+		 estimate_samples_needed(e->estimate_bits, 10), estimate_samples_needed(e->estimate_bits, 100));
 	return 1;
 }
 
@@ -136,7 +144,7 @@ static void print_leaks(FILE *out, const struct analysis *a)
 		unsigned n = conditional_blocks(a, s, block);
 		int col, moving = 0;
 		for (unsigned r = 0; r < t->region_count; r++)
-			moving |= a->series[s].region[r].kind != KIND_CONSTANT;
+			moving |= estimate_moves(&a->series[s].region[r]);
 		if (!moving)
 			continue;
 		if (!header++)
@@ -157,7 +165,7 @@ static void print_leaks(FILE *out, const struct analysis *a)
 			char item[200];
 			double left;
 			int best = conditional_best_leak(a, s, r, &left), len;
-			if (best < 0 || left <= 0)
+			if (best < 0 || !(left > 0)) /* NAN: a pair with too few samples */
 				continue;
 			len = snprintf(item, sizeof(item), " %s|%s %.1f", t->region[r], t->region[best], left);
 			if (col + len > 99)
@@ -178,15 +186,17 @@ void table_print(FILE *out, const struct analysis *a)
 		first = last;
 	}
 	fprintf(out, "\nH2 = Renyi-2 (collision) estimate with its 95 %% interval, from >= %d colliding pairs;"
-		     "\nrange<= = upper bound log2(span / alignment + 1); constant = never moved;"
-		     "\n- = not reported by this probe (always 0x0).\n",
-		ESTIMATE_MIN_PAIRS);
+		     "\nelse the smaller upper bound: range<= (span / alignment, corrected for N) or bitsum<="
+		     "\n(per-bit entropy sum); constant = never moved; ? = fewer than %d samples;"
+		     "\n- = not reported by this probe (always 0x0); * = successive samples not independent"
+		     "\n(serial test, p < %g).\n",
+		ESTIMATE_MIN_PAIRS, ESTIMATE_MIN_SAMPLES, SERIAL_ALPHA);
 	print_notes(out, a,
-		    "biased bits (|z| > 3.4: 99 % with Bonferroni over 64 bits; expected at the top of a\n"
+		    "biased bits (|z| > 3.78: 99 % family-wise over 64 bits; expected at the top of a\n"
 		    "range whose size is not a power of two):",
 		    biased_note);
 	print_notes(out, a,
-		    "where the headline is only a range bound, a collision estimate needs about\n"
+		    "where the headline is only an upper bound, a collision estimate needs about\n"
 		    "sqrt(2 k 2^H) samples per series for k = 10 / k = 100 colliding pairs:",
 		    needed_note);
 	print_leaks(out, a);

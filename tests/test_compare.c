@@ -1,6 +1,13 @@
 /* --compare and --baseline on hand-written summaries (tests/data/compare/):
  * base; regressed (libc falls from 27.9 to 20.0 bits in mode 2, stack by 0.5);
- * nomode1 (only mode 2, another kernel). */
+ * nomode1 (only mode 2, another kernel): older files without intervals.
+ * ci-base (schema /1) and ci-now (/2), N = 100,000, with the intervals and lower bounds
+ * aslr-analyze writes for these pair counts (exact Poisson limits):
+ *   text  12 -> 29 pairs: 28.63 -> 27.36 bits, the issue's false alarm
+ *   libc  19 -> 75 pairs: 27.97 -> 25.99, a 2-bit loss
+ *   stack range 30 (4 pairs, lower bound 29.02) -> collision 28.90 [28.02, 29.96] (10 pairs)
+ *   heap  -> insufficient (estimate_bits null); vdso bit_entropy_sum 28 [27, 28] -> range 20
+ *   [19.2, 20]; argv constant in both. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -46,7 +53,9 @@ static void test_regression_trips_gate(void **state)
 	(void)state;
 	assert_int_equal(analyze(args, 3), 3);
 	text = tu_read_file(out_path, NULL);
-	assert_contains(text, "REGRESSION pie mode 2 libc: 20.00 bits (range) in regressed, baseline 27.90 bits (collision) in base");
+	assert_contains(text, "REGRESSION pie mode 2 libc: 20.00 bits (range, no interval) in regressed, baseline "
+			      "27.90 bits (collision, no interval) in base; drop 7.90 bits > tolerance 1.00, no "
+			      "intervals in the files: point values compared\n");
 	assert_true(strstr(text, "stack") == NULL); /* 0.5 bits lower: within the default tolerance of 1 */
 	assert_contains(text, "1 region below the baseline by more than 1.00 bits");
 	free(text);
@@ -126,6 +135,71 @@ static void test_three_runs_one_lacking_a_mode(void **state)
 	free(dir);
 }
 
+/* Each line names both values with kind and interval; the z values follow from the
+ * intervals: se = half-width / 1.96 (baseline's lower half, now's upper half). text:
+ * (1.27 - 1) / hypot(0.80, 0.58) * 1.96 = 0.54; libc: (1.98 - 1) / hypot(0.64, 0.35) * 1.96 = 2.63. */
+static void test_gate_weighs_intervals(void **state)
+{
+	char *args[] = { (char[]){ "--baseline" }, (char[]){ DATA "/ci-base" }, (char[]){ DATA "/ci-now" } };
+	char *text;
+
+	(void)state;
+	assert_int_equal(analyze(args, 3), 3);
+	text = tu_read_file(out_path, NULL);
+	assert_contains(text, "note: pie mode 2 text: 27.36 bits (collision [26.84, 27.94]) in ci-now, baseline 28.63 "
+			      "bits (collision [27.83, 29.59]) in ci-base; drop 1.27 bits > tolerance 1.00, within the "
+			      "sampling error (z 0.54 <= 1.645): not a regression\n");
+	assert_contains(text, "REGRESSION pie mode 2 libc: 25.99 bits (collision [25.66, 26.34]) in ci-now, "
+			      "baseline 27.97 bits (collision [27.33, 28.70]) in ci-base; drop 1.98 bits > tolerance "
+			      "1.00, beyond the sampling error (z 2.63 > 1.645)\n");
+	assert_contains(text, "note: pie mode 2 stack: 28.90 bits (collision [28.02, 29.96]) in ci-now, baseline 30.00 "
+			      "bits (range [29.02, 30.00]) in ci-base; drop 1.10 bits > tolerance 1.00, within the "
+			      "sampling error (intervals overlap): not a regression\n");
+	assert_contains(text, "note: pie mode 2 heap: too few samples in ci-now: not compared\n");
+	assert_contains(text, "REGRESSION pie mode 2 vdso: 20.00 bits (range [19.20, 20.00]) in ci-now, baseline "
+			      "28.00 bits (bit_entropy_sum [27.00, 28.00]) in ci-base; drop 8.00 bits > tolerance "
+			      "1.00, beyond the sampling error (intervals 7.00 bits apart)\n");
+	assert_true(strstr(text, "argv") == NULL); /* constant in both: [0, 0], no drop */
+	assert_contains(text, "2 regions below the baseline by more than 1.00 bits, beyond the sampling error");
+	free(text);
+}
+
+/* At tolerance 0 the text drop is significant: z = 1.27 / 0.504 = 2.52. */
+static void test_gate_at_tolerance_zero(void **state)
+{
+	char *args[] = { (char[]){ "--baseline" }, (char[]){ DATA "/ci-base" }, (char[]){ DATA "/ci-now" },
+			 (char[]){ "--tolerance=0" } };
+	char *text;
+
+	(void)state;
+	assert_int_equal(analyze(args, 4), 3);
+	text = tu_read_file(out_path, NULL);
+	assert_contains(text, "REGRESSION pie mode 2 text: 27.36 bits (collision [26.84, 27.94]) in ci-now");
+	assert_contains(text, "(z 2.52 > 1.645)");
+	assert_contains(text, "3 regions below the baseline by more than 0.00 bits");
+	free(text);
+}
+
+/* --compare marks differences beyond both intervals, never ones within them or ones
+ * of files without intervals. */
+static void test_compare_marks_differences_beyond_intervals(void **state)
+{
+	char *args[] = { (char[]){ "--compare" }, (char[]){ DATA "/ci-base" }, (char[]){ DATA "/ci-now" },
+			 (char[]){ "--out" }, *state };
+	char path[700], *md;
+
+	assert_int_equal(analyze(args, 5), 0);
+	snprintf(path, sizeof(path), "%s/compare.md", (char *)*state);
+	md = tu_read_file(path, NULL);
+	assert_contains(md, "| text | 28.6 | 27.4 (-1.3*) |");
+	assert_contains(md, "| libc | 28.0 | 26.0 (-2.0*) |");
+	assert_contains(md, "| stack | 30.0 ≤ | 28.9 (-1.1) |");
+	assert_contains(md, "| heap | 28.0 | insufficient |");
+	assert_contains(md, "| vdso | 28.0 ≤ | 20.0 ≤ (-8.0*) |");
+	assert_contains(md, "| argv | 0.0 | 0.0 (+0.0) |");
+	free(md);
+}
+
 static void test_bad_summaries(void **state)
 {
 	char *not_summary[] = { (char[]){ "--baseline" }, (char[]){ DATA "/not-a-summary.json" }, (char[]){ DATA "/base" } };
@@ -169,6 +243,9 @@ int main(void)
 		cmocka_unit_test(test_run_against_itself_passes),
 		cmocka_unit_test(test_missing_series_is_a_note_not_a_pass_silently),
 		cmocka_unit_test(test_three_runs_one_lacking_a_mode),
+		cmocka_unit_test(test_gate_weighs_intervals),
+		cmocka_unit_test(test_gate_at_tolerance_zero),
+		cmocka_unit_test(test_compare_marks_differences_beyond_intervals),
 		cmocka_unit_test(test_bad_summaries),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

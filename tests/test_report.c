@@ -138,6 +138,107 @@ static void test_knob_finding(void **state)
 	samples_free(&t);
 }
 
+/* Load csv text and estimate it; the caller frees both. */
+static void analyze_text(const struct strbuf *csv, struct sample_table *t, struct analysis *a)
+{
+	struct aslr_error err;
+
+	assert_int_equal(samples_load_buffer(t, "mem", csv->text, csv->len, &err), 0);
+	assert_int_equal(analysis_compute(a, t, &err), 0);
+}
+
+/* summary.csv read back by an independent reader: the absent, missing and serial columns.
+ * Region a has 1 % of its cells 0x0 (missing), b is never reported (absent), c is a
+ * random walk (dependent); mode 1 has 2 samples only (insufficient: empty estimate). */
+static void test_summary_csv_columns(void **state)
+{
+	struct strbuf csv = { 0 };
+	struct sample_table t;
+	struct analysis a;
+	struct aslr_error err;
+	struct tu_csv out;
+	struct rng r = { 21 };
+	uint64_t walk = 0x7f0000000000ULL;
+	char *dir = tu_mkdtemp(), path[600];
+
+	(void)state;
+	strbuf_printf(&csv, "variant,mode,seq,a,b,c\n");
+	for (int i = 0; i < 2000; i++) {
+		uint64_t x = i % 100 == 3 ? 0 : 0x7f0000000000ULL + (rng_below(&r, 1 << 20) << 12);
+		walk += (rng_below(&r, 33) << 12) - (16 << 12);
+		strbuf_printf(&csv, "pie,2,%d,0x%llx,0x0,0x%llx\n", i, (unsigned long long)x, (unsigned long long)walk);
+	}
+	strbuf_printf(&csv, "pie,1,0,0x1000,0x0,0x5000\npie,1,1,0x3000,0x0,0x7000\n");
+	analyze_text(&csv, &t, &a);
+	assert_int_equal(summary_write(&a, NULL, dir, &err), 0);
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	assert_int_equal(tu_csv_load(path, &out), 0);
+	int region = tu_csv_col(&out, "region"), mode = tu_csv_col(&out, "mode"), absent = tu_csv_col(&out, "absent");
+	int missing = tu_csv_col(&out, "missing"), samples = tu_csv_col(&out, "samples");
+	int kind = tu_csv_col(&out, "estimate_kind"), bits = tu_csv_col(&out, "estimate_bits");
+	int rejected = tu_csv_col(&out, "serial_rejected"), lag1 = tu_csv_col(&out, "serial_lag1_p");
+	assert_true(region >= 0 && mode >= 0 && absent >= 0 && missing >= 0 && samples >= 0 && kind >= 0 &&
+		    bits >= 0 && rejected >= 0 && lag1 >= 0);
+	assert_true(tu_csv_col(&out, "mcv_count") >= 0 && tu_csv_col(&out, "mcv_share") >= 0 &&
+		    tu_csv_col(&out, "shannon_saturated") >= 0 && tu_csv_col(&out, "runs_p") >= 0);
+	assert_int_equal(out.rows, 6);
+	for (size_t i = 0; i < out.rows; i++) {
+		const char *name = out.cell[i][region];
+		int m = (int)tu_csv_u64(&out, i, mode);
+		assert_string_equal(out.cell[i][absent], strcmp(name, "b") == 0 ? "true" : "false");
+		if (m == 1) {
+			assert_string_equal(out.cell[i][kind], "insufficient");
+			assert_string_equal(out.cell[i][bits], "");
+			assert_string_equal(out.cell[i][lag1], "");
+		} else if (strcmp(name, "a") == 0) {
+			assert_int_equal(tu_csv_u64(&out, i, missing), 20);
+			assert_int_equal(tu_csv_u64(&out, i, samples), 1980);
+		} else if (strcmp(name, "c") == 0) {
+			assert_string_equal(out.cell[i][rejected], "true");
+		}
+	}
+	tu_csv_free(&out);
+	tu_rmrf(dir);
+	free(dir);
+	strbuf_free(&csv);
+	analysis_free(&a);
+	samples_free(&t);
+}
+
+/* Findings from too few samples, skew and dependence. With N = 1 nothing is "constant";
+ * with N = 2 the lowest varying bit is a coin toss, so no alignment finding. */
+static void test_findings_insufficient_skew_serial(void **state)
+{
+	struct strbuf csv = { 0 }, out = { 0 }, top = { 0 };
+	struct sample_table t;
+	struct analysis a;
+	struct rng r = { 22 };
+	uint64_t walk = 0x7f0000000000ULL;
+
+	(void)state;
+	strbuf_printf(&csv, "variant,mode,seq,skew,walk\npie,0,0,0x1000,0x2000\npie,1,0,0x2000,0x3000\n"
+			    "pie,1,1,0x6000,0x7000\n");
+	for (int i = 0; i < 5000; i++) {
+		uint64_t x = 0x7f0000000000ULL + (rng_unit(&r) < 0.1 ? 0 : rng_below(&r, 1 << 28) << 12);
+		walk += (rng_below(&r, 33) << 12) - (16 << 12);
+		strbuf_printf(&csv, "pie,2,%d,0x%llx,0x%llx\n", i, (unsigned long long)x, (unsigned long long)walk);
+	}
+	analyze_text(&csv, &t, &a);
+	findings_write(&out, &a);
+	assert_true(strstr(out.text, "no region moves") == NULL);
+	assert_true(strstr(out.text, "aligned to") == NULL);
+	assert_contains(out.text, "In pie mode 0, fewer than 20 usable samples, too few for any claim about skew (1), walk (1).");
+	assert_contains(out.text, "In pie mode 2, one value of skew is ");
+	assert_contains(out.text, "In pie mode 2, successive samples of walk are not independent");
+	assert_true(findings_warnings(&top, &a, "- **Warning**: ") >= 2);
+	assert_contains(top.text, "pie mode 2: one value of skew is ");
+	strbuf_free(&top);
+	strbuf_free(&out);
+	strbuf_free(&csv);
+	analysis_free(&a);
+	samples_free(&t);
+}
+
 static void test_clusters(void **state)
 {
 	struct fixture *f = *state;
@@ -278,6 +379,8 @@ int main(void)
 		cmocka_unit_test(test_findings),
 		cmocka_unit_test(test_clusters),
 		cmocka_unit_test(test_knob_finding),
+		cmocka_unit_test(test_summary_csv_columns),
+		cmocka_unit_test(test_findings_insufficient_skew_serial),
 		cmocka_unit_test(test_plots_and_report),
 		cmocka_unit_test(test_without_gnuplot),
 	};

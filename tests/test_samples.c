@@ -87,9 +87,39 @@ static void test_value_parser(void **state)
 	assert_int_equal(samples_parse_value(" 1", 2, &v, &why, &off), -1);
 }
 
+/* Rows of a series come back in seq order (stable among equal seqs), whatever the file
+ * order; other series are untouched, and whole rows move together. */
+static void test_rows_in_seq_order(void **state)
+{
+	static const char csv[] =
+		"mode,seq,a,b\n"
+		"1,2,0x30,0x300\n"
+		"2,0,0x1,0x2\n"
+		"1,0,0x10,0x100\n"
+		"1,1,0x20,0x200\n"
+		"1,1,0x21,0x210\n"
+		"2,1,0x3,0x4\n";
+	static const uint64_t want_a[] = { 0x10, 0x20, 0x21, 0x30 };
+	struct sample_table t;
+	struct aslr_error err;
+
+	(void)state;
+	assert_int_equal(samples_load_buffer(&t, "mem", csv, sizeof(csv) - 1, &err), 0);
+	assert_int_equal(t.series[0].mode, 1);
+	assert_int_equal(t.series[0].rows, 4);
+	for (size_t i = 0; i < 4; i++) {
+		assert_true(t.series[0].column[0].data[i] == want_a[i]);
+		assert_true(t.series[0].column[1].data[i] == want_a[i] * 16);
+		assert_true(t.series[0].seq.data[i] == (i < 2 ? i : i - 1));
+	}
+	assert_true(t.series[1].column[0].data[0] == 1 && t.series[1].column[0].data[1] == 3);
+	samples_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rows_in_seq_order),
 		cmocka_unit_test(test_series_grouping_and_order),
 		cmocka_unit_test(test_many_rows_stay_in_order),
 		cmocka_unit_test(test_value_parser),

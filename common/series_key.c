@@ -20,7 +20,7 @@ static const char *knob_part(char *buf, size_t size, const char *sep, int value)
 
 int series_key_label(const struct series_key *key, char *buf, size_t size)
 {
-	char bits[32], compat[40];
+	char bits[48], compat[48]; /* a separator and any int */
 
 	return snprintf(buf, size, "%s mode %d%s%s", key->variant, key->mode,
 			knob_part(bits, sizeof(bits), ", mmap_rnd_bits ", key->rnd_bits),
@@ -29,7 +29,7 @@ int series_key_label(const struct series_key *key, char *buf, size_t size)
 
 int series_key_tag(const struct series_key *key, char *buf, size_t size)
 {
-	char bits[16], compat[16];
+	char bits[48], compat[48];
 
 	return snprintf(buf, size, "%s%s%s-mode%d", key->variant, knob_part(bits, sizeof(bits), "-rnd", key->rnd_bits),
 			knob_part(compat, sizeof(compat), "-compat", key->rnd_compat_bits), key->mode);

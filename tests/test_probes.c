@@ -19,7 +19,7 @@
 /* dir/name with the given mode; its path in buf. */
 static const char *make_file(const char *dir, const char *name, mode_t mode, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s/%s", dir, name);
+	assert_true(snprintf(buf, size, "%s/%s", dir, name) < (int)size);
 	assert_int_equal(tu_write_file(buf, "#!/bin/sh\n"), 0);
 	assert_int_equal(chmod(buf, mode), 0);
 	return buf;

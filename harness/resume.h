@@ -14,7 +14,7 @@
 
 #include "error.h"
 #include "options.h"
-#include "samples_writer.h"
+#include "samples_csv.h"
 #include "series_key.h"
 
 struct run_config;
@@ -46,7 +46,7 @@ int resume_check_probes(const struct resume *resume, const struct run_config *cf
 int resume_scan_samples(struct resume *resume, const char *path, const char *header, size_t len,
 			struct aslr_error *err);
 
-/* Rows already kept for a series. */
+/* Rows already kept for a series (0 when resume is NULL: not a resumed run). */
 uint64_t resume_rows(const struct resume *resume, const struct series_key *key);
 
 void resume_free(struct resume *resume);

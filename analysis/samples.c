@@ -1,223 +1,58 @@
 #include "samples.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-enum column_kind { COL_REGION, COL_VARIANT, COL_MODE, COL_SEQ, COL_RND_BITS, COL_RND_COMPAT_BITS };
-
 struct parser {
 	struct sample_table *t;
 	const char *name;
 	long line;
-	unsigned ncols;
-	unsigned char kind[SAMPLES_MAX_COLUMNS];
-	unsigned region_of[SAMPLES_MAX_COLUMNS];
-	uint64_t *row; /* region values of the row being read */
+	struct samples_csv_layout layout; /* its region names are the table's (t->region) */
+	struct samples_csv_row row;       /* row.value: the region values of the row being read */
 	struct sample_series *last;
 	struct aslr_error *err;
 };
 
-static int bad(struct parser *p, long column, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(struct parser *p, long column, const char *fmt, ...)
-{
-	char text[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	return aslr_error_at(p->err, -EINVAL, p->name, p->line, column, "%s", text);
-}
-
-static int is_name_char(unsigned char c, int first)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')
-		return 1;
-	return !first && (c == '.' || c == '-');
-}
-
-/* A printable description of a byte that does not belong where it is. */
-static const char *describe_byte(unsigned char c, char *buf, size_t size)
-{
-	if (c >= 0x20 && c < 0x7f)
-		snprintf(buf, size, "'%c'", c);
-	else
-		snprintf(buf, size, "byte 0x%02x (binary data?)", c);
-	return buf;
-}
-
-/* Column names and variants: [A-Za-z0-9_] then [A-Za-z0-9_.-], 1..64 characters, since
- * they become JSON keys, table labels and parts of plot file names. what: "a column name". */
-static int check_name(struct parser *p, const char *s, size_t len, long column, const char *what)
-{
-	char byte[40];
-
-	if (len == 0)
-		return bad(p, column, "empty %s", what);
-	if (len > SAMPLES_NAME_MAX)
-		return bad(p, column, "%s longer than 64 characters", what);
-	for (size_t i = 0; i < len; i++)
-		if (!is_name_char((unsigned char)s[i], i == 0))
-			return bad(p, column + (long)i, "%s not allowed in %s ([A-Za-z0-9_] then [A-Za-z0-9_.-])",
-				   describe_byte((unsigned char)s[i], byte, sizeof(byte)), what);
-	return 0;
-}
-
-static enum column_kind kind_of(const char *s, size_t len)
-{
-	static const struct { const char *name; enum column_kind kind; } fixed[] = {
-		{ "variant", COL_VARIANT }, { "mode", COL_MODE }, { "seq", COL_SEQ },
-		{ "mmap_rnd_bits", COL_RND_BITS }, { "mmap_rnd_compat_bits", COL_RND_COMPAT_BITS },
-	};
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		if (strlen(fixed[i].name) == len && memcmp(fixed[i].name, s, len) == 0)
-			return fixed[i].kind;
-	return COL_REGION;
-}
-
-static int add_column(struct parser *p, const char *s, size_t len, long column)
+static int parse_header(struct parser *p, const char *line, size_t len)
 {
 	struct sample_table *t = p->t;
-	enum column_kind kind = kind_of(s, len);
-	int rc = check_name(p, s, len, column, "a column name");
+	int rc = samples_csv_parse_header(&p->layout, line, len, p->name, p->err);
 
 	if (rc < 0)
 		return rc;
-	if (p->ncols == SAMPLES_MAX_COLUMNS)
-		return bad(p, column, "more than 256 columns");
-	for (unsigned c = 0; c < p->ncols; c++) {
-		const char *other = p->kind[c] == COL_REGION ? t->region[p->region_of[c]] : NULL;
-		if ((other && strlen(other) == len && memcmp(other, s, len) == 0) ||
-		    (!other && p->kind[c] == kind))
-			return bad(p, column, "duplicate column '%.*s'", (int)len, s);
-	}
-	p->kind[p->ncols] = (unsigned char)kind;
-	if (kind == COL_REGION) {
-		p->region_of[p->ncols] = t->region_count;
-		memcpy(t->region[t->region_count], s, len);
-		t->region[t->region_count++][len] = '\0';
-	}
-	t->has_variant |= kind == COL_VARIANT;
-	t->has_seq |= kind == COL_SEQ;
-	t->has_rnd_bits |= kind == COL_RND_BITS;
-	t->has_rnd_compat_bits |= kind == COL_RND_COMPAT_BITS;
-	p->ncols++;
-	return 0;
-}
-
-static int parse_header(struct parser *p, const char *line, size_t len)
-{
-	size_t start = 0;
-	int has_mode = 0, rc;
-
-	p->t->region = calloc(SAMPLES_MAX_COLUMNS, sizeof(*p->t->region));
-	if (!p->t->region)
-		return aslr_error_set(p->err, -ENOMEM, "out of memory");
-	for (size_t i = 0; i <= len; i++) {
-		if (i < len && line[i] != ',')
-			continue;
-		rc = add_column(p, line + start, i - start, (long)start + 1);
-		if (rc < 0)
-			return rc;
-		has_mode |= p->kind[p->ncols - 1] == COL_MODE;
-		start = i + 1;
-	}
-	if (!has_mode)
-		return bad(p, 1, "no 'mode' column: the header must name one");
-	if (p->t->region_count == 0)
-		return bad(p, 1, "no region columns besides the fixed ones");
-	p->row = calloc(p->t->region_count, sizeof(uint64_t));
-	return p->row ? 0 : aslr_error_set(p->err, -ENOMEM, "out of memory");
+	t->region = p->layout.region; /* the table takes the names */
+	t->region_count = p->layout.region_count;
+	t->has_variant = p->layout.has_variant;
+	t->has_seq = p->layout.has_seq;
+	t->has_rnd_bits = p->layout.has_rnd_bits;
+	t->has_rnd_compat_bits = p->layout.has_rnd_compat_bits;
+	p->row.value = calloc(t->region_count, sizeof(uint64_t));
+	return p->row.value ? 0 : aslr_error_set(p->err, -ENOMEM, "out of memory");
 }
 
 int samples_parse_value(const char *cell, size_t len, uint64_t *out, const char **why,
 			size_t *bad_offset)
 {
-	uint64_t v = 0;
-	size_t i = 0, digits = 0;
-
-	*bad_offset = 0;
-	if (len == 0)
-		return *why = "empty cell", -1;
-	if (cell[0] == '-')
-		return *why = "negative number", -1;
-	if (len >= 2 && cell[0] == '0' && (cell[1] == 'x' || cell[1] == 'X')) {
-		if (len == 2)
-			return *why = "no hex digits after 0x", *bad_offset = 2, -1;
-		for (i = 2; i < len; i++) {
-			char c = cell[i];
-			unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
-				   : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-				   : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16;
-			if (d == 16)
-				return *why = "not a hex digit", *bad_offset = i, -1;
-			if ((digits += v != 0 || d != 0) > 16)
-				return *why = "value over 64 bits", *bad_offset = i, -1;
-			v = v << 4 | d;
-		}
-		*out = v;
-		return 0;
-	}
-	for (; i < len; i++) {
-		unsigned d = (unsigned)(cell[i] - '0');
-		if (d > 9)
-			return *why = "not a decimal digit (hex needs 0x)", *bad_offset = i, -1;
-		if (v > (UINT64_MAX - d) / 10)
-			return *why = "value over 64 bits", *bad_offset = i, -1;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
+	return samples_csv_parse_value(cell, len, out, why, bad_offset);
 }
 
-/* Report a cell that does not parse, naming the byte when it is binary. */
-static int bad_value(struct parser *p, const char *what, const char *cell, size_t len, long column,
-		     const char *why, size_t off)
+struct series_key samples_series_key(const struct sample_series *s)
 {
-	char byte[40];
-	unsigned char c = off < len ? (unsigned char)cell[off] : ' ';
-
-	if (c < 0x20 || c >= 0x7f)
-		return bad(p, column + (long)off, "%s: %s", what, describe_byte(c, byte, sizeof(byte)));
-	return bad(p, column + (long)off, "%s: %s", what, why);
+	return (struct series_key){ s->variant, s->mode, s->rnd_bits, s->rnd_compat_bits };
 }
 
-static int parse_small(struct parser *p, const char *cell, size_t len, long column, uint64_t max,
-		       const char *what, uint64_t *out)
+static int same_series(const struct sample_series *s, const struct series_key *k)
 {
-	const char *why;
-	size_t off;
+	struct series_key key = samples_series_key(s);
 
-	if (samples_parse_value(cell, len, out, &why, &off) < 0)
-		return bad_value(p, what, cell, len, column, why, off);
-	if (*out > max)
-		return bad(p, column, "%s must be at most %llu", what, (unsigned long long)max);
-	return 0;
+	return series_key_equal(&key, k);
 }
 
-/* The fixed cells of one row, which select its series. */
-struct row_key {
-	const char *variant;
-	size_t variant_len;
-	int mode, rnd_bits, rnd_compat_bits;
-	uint64_t seq;
-};
-
-static int same_series(const struct sample_series *s, const struct row_key *k)
-{
-	return s->mode == k->mode && s->rnd_bits == k->rnd_bits &&
-	       s->rnd_compat_bits == k->rnd_compat_bits && strlen(s->variant) == k->variant_len &&
-	       memcmp(s->variant, k->variant, k->variant_len) == 0;
-}
-
-static struct sample_series *find_series(struct parser *p, const struct row_key *k)
+static struct sample_series *find_series(struct parser *p, const struct series_key *k)
 {
 	struct sample_table *t = p->t;
 	struct sample_series *s;
@@ -237,7 +72,7 @@ static struct sample_series *find_series(struct parser *p, const struct row_key 
 	}
 	s = &t->series[t->series_count];
 	memset(s, 0, sizeof(*s));
-	memcpy(s->variant, k->variant, k->variant_len);
+	snprintf(s->variant, sizeof(s->variant), "%s", k->variant);
 	s->mode = k->mode;
 	s->rnd_bits = k->rnd_bits;
 	s->rnd_compat_bits = k->rnd_compat_bits;
@@ -248,50 +83,17 @@ static struct sample_series *find_series(struct parser *p, const struct row_key 
 	return p->last = s;
 }
 
-static int parse_cell(struct parser *p, unsigned c, const char *cell, size_t len, long column,
-		      struct row_key *key)
+static int store_row(struct parser *p, const struct samples_csv_row *row)
 {
-	const char *why;
-	uint64_t v;
-	size_t off;
-
-	switch ((enum column_kind)p->kind[c]) {
-	case COL_REGION:
-		if (samples_parse_value(cell, len, &p->row[p->region_of[c]], &why, &off) < 0)
-			return bad_value(p, p->t->region[p->region_of[c]], cell, len, column, why, off);
-		return 0;
-	case COL_VARIANT:
-		key->variant = cell;
-		key->variant_len = len;
-		return check_name(p, cell, len, column, "a variant name");
-	case COL_MODE:
-		if (parse_small(p, cell, len, column, 2, "mode (0, 1 or 2)", &v) < 0)
-			return -EINVAL;
-		key->mode = (int)v;
-		return 0;
-	case COL_SEQ:
-		return parse_small(p, cell, len, column, UINT64_MAX, "seq", &key->seq);
-	case COL_RND_BITS:
-	case COL_RND_COMPAT_BITS:
-		if (parse_small(p, cell, len, column, 64, "mmap_rnd_bits", &v) < 0)
-			return -EINVAL;
-		*(p->kind[c] == COL_RND_BITS ? &key->rnd_bits : &key->rnd_compat_bits) = (int)v;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-static int store_row(struct parser *p, const struct row_key *key)
-{
-	struct sample_series *s = find_series(p, key);
+	struct sample_series *s = find_series(p, &row->key);
 
 	if (!s)
 		return aslr_error_set(p->err, -ENOMEM, "out of memory (or more than %d series)",
 				      SAMPLES_MAX_SERIES);
 	for (unsigned r = 0; r < p->t->region_count; r++)
-		if (u64vec_push(&s->column[r], p->row[r]) < 0)
+		if (u64vec_push(&s->column[r], row->value[r]) < 0)
 			return aslr_error_set(p->err, -ENOMEM, "out of memory");
-	if (p->t->has_seq && u64vec_push(&s->seq, key->seq) < 0)
+	if (p->t->has_seq && u64vec_push(&s->seq, row->seq) < 0)
 		return aslr_error_set(p->err, -ENOMEM, "out of memory");
 	s->rows++;
 	p->t->rows++;
@@ -300,27 +102,9 @@ static int store_row(struct parser *p, const struct row_key *key)
 
 static int parse_row(struct parser *p, const char *line, size_t len)
 {
-	struct row_key key = { .variant = "default", .variant_len = 7, .rnd_bits = -1, .rnd_compat_bits = -1 };
-	size_t start = 0, i = 0;
-	unsigned c = 0;
+	int rc = samples_csv_parse_row(&p->layout, line, len, p->name, p->line, &p->row, p->err);
 
-	if (len == 0)
-		return bad(p, 1, "empty line");
-	for (;; i++) {
-		if (i < len && line[i] != ',')
-			continue;
-		if (c == p->ncols)
-			return bad(p, (long)start + 1, "more cells than the header's %u columns", p->ncols);
-		if (parse_cell(p, c, line + start, i - start, (long)start + 1, &key) < 0)
-			return -EINVAL;
-		c++;
-		start = i + 1;
-		if (i == len)
-			break;
-	}
-	if (c < p->ncols)
-		return bad(p, (long)len + 1, "%u cells, the header has %u columns", c, p->ncols);
-	return store_row(p, &key);
+	return rc < 0 ? rc : store_row(p, &p->row);
 }
 
 static int handle_line(struct parser *p, const char *line, size_t len)
@@ -329,7 +113,8 @@ static int handle_line(struct parser *p, const char *line, size_t len)
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	if (len > SAMPLES_LINE_MAX)
-		return bad(p, SAMPLES_LINE_MAX + 1, "line longer than %d bytes", SAMPLES_LINE_MAX);
+		return aslr_error_input(p->err, -EINVAL, p->name, p->line, SAMPLES_LINE_MAX + 1,
+					"line longer than %d bytes", SAMPLES_LINE_MAX);
 	return p->line == 1 ? parse_header(p, line, len) : parse_row(p, line, len);
 }
 
@@ -362,11 +147,12 @@ static int finish_parse(struct parser *p, const char *rest, size_t len)
 		return rc;
 	if (p->line == 0) {
 		p->line = 1;
-		return bad(p, 1, "empty file: expected a header with a 'mode' column");
+		return aslr_error_input(p->err, -EINVAL, p->name, p->line, 1,
+					"empty file: expected a header with a 'mode' column");
 	}
 	if (p->t->rows == 0) {
 		p->line = 2;
-		return bad(p, 1, "no sample rows after the header");
+		return aslr_error_input(p->err, -EINVAL, p->name, p->line, 1, "no sample rows after the header");
 	}
 	return 0;
 }
@@ -459,7 +245,7 @@ static int order_rows(struct sample_table *t, struct sample_series *s)
 
 static int parser_done(struct parser *p, int rc)
 {
-	free(p->row);
+	free(p->row.value);
 	for (unsigned i = 0; rc == 0 && i < p->t->series_count; i++)
 		if (order_rows(p->t, &p->t->series[i]) < 0)
 			rc = aslr_error_set(p->err, -ENOMEM, "out of memory");
@@ -508,7 +294,8 @@ static int read_loop(struct parser *p, int fd, char *buf, size_t size)
 		have -= used;
 		if (have == size) { /* no newline in a whole buffer: a line far too long */
 			p->line++;
-			return bad(p, SAMPLES_LINE_MAX + 1, "line longer than %d bytes", SAMPLES_LINE_MAX);
+			return aslr_error_input(p->err, -EINVAL, p->name, p->line, SAMPLES_LINE_MAX + 1,
+						"line longer than %d bytes", SAMPLES_LINE_MAX);
 		}
 	}
 }

@@ -1,8 +1,7 @@
 /* samples.h: the samples table, read strictly from a CSV.
  *
- * Any CSV whose header has a `mode` column: `variant`, `seq`, `mmap_rnd_bits` and
- * `mmap_rnd_compat_bits` are fixed columns when present; every other column is a
- * region, its cells hex (0x...) or decimal, unsigned, at most 64 bits. Rows are
+ * Any CSV whose header has a `mode` column, read with the shared parser of
+ * samples_csv.h (the format, its limits and its messages are there). Rows are
  * grouped into series (rows that agree on every fixed column but seq); within a series
  * rows are in seq order (file order when equal or without seq), which the serial
  * tests of the estimators read. Bad input
@@ -15,12 +14,14 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "samples_csv.h"
+#include "series_key.h"
 #include "u64vec.h"
 
 enum {
-	SAMPLES_NAME_MAX = 64,
-	SAMPLES_LINE_MAX = 65536,
-	SAMPLES_MAX_COLUMNS = 256,
+	SAMPLES_NAME_MAX = SAMPLES_CSV_NAME_MAX,
+	SAMPLES_LINE_MAX = SAMPLES_CSV_LINE_MAX,
+	SAMPLES_MAX_COLUMNS = SAMPLES_CSV_MAX_COLUMNS,
 	SAMPLES_MAX_SERIES = 4096,
 };
 
@@ -53,9 +54,11 @@ int samples_load_buffer(struct sample_table *table, const char *name, const char
 
 void samples_free(struct sample_table *table);
 
-/* Parse one cell as an address: "0x" + 1..16 significant hex digits, or decimal.
- * 0, or -1 with *why and *bad_offset (0-based in the cell) set. */
+/* samples_csv_parse_value, under the name the tests know. */
 int samples_parse_value(const char *cell, size_t len, uint64_t *out, const char **why,
 			size_t *bad_offset);
+
+/* The key of a series (borrowing s->variant): for series_key_equal, _label and _tag. */
+struct series_key samples_series_key(const struct sample_series *s);
 
 #endif

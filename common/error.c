@@ -10,11 +10,20 @@ void aslr_error_clear(struct aslr_error *err)
 		memset(err, 0, sizeof(*err));
 }
 
-static void set_text(struct aslr_error *err, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+static void fill(struct aslr_error *err, enum aslr_error_kind kind, const char *file, long line,
+		 long column, const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 
-static void set_text(struct aslr_error *err, const char *fmt, va_list ap)
+/* err may be NULL: callers that do not want the details pass none. */
+static void fill(struct aslr_error *err, enum aslr_error_kind kind, const char *file, long line,
+		 long column, const char *fmt, va_list ap)
 {
+	if (!err)
+		return;
+	aslr_error_clear(err);
+	err->kind = kind;
+	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
+	err->line = line;
+	err->column = column;
 	vsnprintf(err->text, sizeof(err->text), fmt, ap);
 }
 
@@ -22,11 +31,8 @@ int aslr_error_set(struct aslr_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!err)
-		return code;
-	aslr_error_clear(err);
 	va_start(ap, fmt);
-	set_text(err, fmt, ap);
+	fill(err, ASLR_ERR_WORK, NULL, 0, 0, fmt, ap);
 	va_end(ap);
 	return code;
 }
@@ -36,14 +42,29 @@ int aslr_error_at(struct aslr_error *err, int code, const char *file, long line,
 {
 	va_list ap;
 
-	if (!err)
-		return code;
-	aslr_error_clear(err);
-	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
-	err->line = line;
-	err->column = column;
 	va_start(ap, fmt);
-	set_text(err, fmt, ap);
+	fill(err, ASLR_ERR_WORK, file, line, column, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int aslr_error_usage(struct aslr_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fill(err, ASLR_ERR_USAGE, NULL, 0, 0, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int aslr_error_input(struct aslr_error *err, int code, const char *file, long line,
+		     long column, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fill(err, ASLR_ERR_INPUT, file, line, column, fmt, ap);
 	va_end(ap);
 	return code;
 }
@@ -58,4 +79,18 @@ void aslr_error_format(const struct aslr_error *err, char *buf, size_t size)
 		snprintf(buf, size, "%s: %s", err->file, err->text);
 	else
 		snprintf(buf, size, "%s", err->text);
+}
+
+int aslr_exit_code(const struct aslr_error *err)
+{
+	switch (err->kind) {
+	case ASLR_ERR_USAGE:
+	case ASLR_ERR_INPUT:
+		return ASLR_EXIT_USAGE;
+	case ASLR_ERR_GATE:
+		return ASLR_EXIT_GATE;
+	case ASLR_ERR_WORK:
+		break;
+	}
+	return ASLR_EXIT_FAILED;
 }

@@ -27,9 +27,9 @@ void failure_tally_count(struct failure_tally *tally, int kind, const char *exam
 
 int failure_budget_exceeded(const struct failure_tally *tally)
 {
-	if (tally->execs <= 20)
-		return tally->execs == 20 && tally->failed == 20;
-	return tally->execs > 100 && tally->failed * 100 > tally->execs;
+	if (tally->execs <= FAILURE_BUDGET_FIRST)
+		return tally->execs == FAILURE_BUDGET_FIRST && tally->failed == FAILURE_BUDGET_FIRST;
+	return tally->execs > FAILURE_BUDGET_AFTER && tally->failed * 100 > tally->execs * FAILURE_BUDGET_PERCENT;
 }
 
 void failure_tally_describe(const struct failure_tally *tally, char *buf, size_t size)

@@ -1,7 +1,8 @@
 /* failures.h: probe execs that did not give a row, counted by kind.
  *
- * The budget: a series stops when its first 20 execs all failed, or when, after
- * 100 execs, more than 1 % of its execs failed. */
+ * The budget: a series stops when its first FAILURE_BUDGET_FIRST (20) execs all
+ * failed, or when, after FAILURE_BUDGET_AFTER (100) execs, more than
+ * FAILURE_BUDGET_PERCENT (1) % of its execs failed. */
 #ifndef ASLR_FAILURES_H
 #define ASLR_FAILURES_H
 
@@ -20,6 +21,8 @@ enum failure_kind {
 };
 
 enum { FAILURE_EXAMPLE = 200 };
+
+enum { FAILURE_BUDGET_FIRST = 20, FAILURE_BUDGET_AFTER = 100, FAILURE_BUDGET_PERCENT = 1 };
 
 struct failure_tally {
 	uint64_t execs;

@@ -2,13 +2,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <math.h>
-#include <pwd.h>
-#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,6 +13,7 @@
 #include "options.h"
 #include "outdir.h"
 #include "preset.h"
+#include "probes.h"
 #include "run.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -45,143 +43,126 @@ static void ensure_standard_fds(void)
 			open("/dev/null", O_RDWR);
 }
 
-static int fail(const struct aslr_error *err, int code)
+/* Print err; its kind says the exit status. */
+static int fail(const struct aslr_error *err)
 {
 	char text[1024];
 
 	aslr_error_format(err, text, sizeof(text));
 	fprintf(stderr, "aslr-harness: %s\n", text);
-	return code;
+	return aslr_exit_code(err);
 }
 
-static int own_bin_dir(char *buf, size_t size)
+/* --probe PATH, or the variants built beside aslr-harness. */
+static int resolve_probes(struct run_config *cfg, const struct harness_options *opts, struct aslr_error *err)
 {
-	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
-	char *slash;
+	char bin[PATH_MAX];
+	int rc = opts->probe_path ? 0 : probes_own_dir(bin, sizeof(bin), err);
 
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	slash = strrchr(buf, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	return 0;
-}
-
-/* As root, a probe that others could replace would run our code as theirs: refuse it. */
-static int check_probe_owner(const char *path, struct aslr_error *err)
-{
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	struct stat st;
-
-	if (geteuid() != 0)
-		return 0;
-	if (stat(path, &st) < 0)
-		return aslr_error_at(err, -errno, path, 0, 0, "%s", strerror(errno));
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) || (st.st_uid != 0 && st.st_uid != geteuid()))
-		return aslr_error_at(err, -EPERM, path, 0, 0,
-				     "refusing to run as root a probe that other users can write "
-				     "(mode %04o, owner uid %u)", st.st_mode & 07777, (unsigned)st.st_uid);
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
-	if (stat(dir[0] ? dir : "/", &st) == 0 && (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
-		return aslr_error_at(err, -EPERM, path, 0, 0,
-				     "refusing to run as root a probe in a folder anyone can write (%s)", dir);
-	return 0;
-}
-
-static int resolve_user(struct run_config *cfg, const char *user, struct aslr_error *err)
-{
-	struct passwd *pw;
-
-	if (!user)
-		return 0;
-	if (geteuid() != 0)
-		return aslr_error_set(err, -EPERM, "--user needs root (probes already run as you)");
-	pw = getpwnam(user);
-	if (!pw)
-		return aslr_error_set(err, -EINVAL, "--user: no user '%s'", user);
-	cfg->drop_privileges = 1;
-	cfg->uid = (unsigned)pw->pw_uid;
-	cfg->gid = (unsigned)pw->pw_gid;
-	return 0;
-}
-
-static int resolve_variants(struct run_config *cfg, const struct harness_options *opts,
-			    struct aslr_error *err)
-{
-	char bin[PATH_MAX - 64]; /* room for "/aslr-probe-<variant>" */
-
-	if (opts->probe_path) {
-		cfg->variant_count = 1;
-		snprintf(cfg->variants[0].probe, sizeof(cfg->variants[0].probe), "%s", opts->probe_path);
-		run_variant_name(opts->probe_path, cfg->variants[0].name, sizeof(cfg->variants[0].name));
-		if (access(opts->probe_path, X_OK) < 0)
-			return aslr_error_at(err, -errno, opts->probe_path, 0, 0, "probe is not executable: %s",
-					     strerror(errno));
-		return check_probe_owner(opts->probe_path, err);
-	}
-	if (own_bin_dir(bin, sizeof(bin)) < 0)
-		return aslr_error_set(err, -ENOENT, "cannot find the folder of aslr-harness");
-	cfg->variant_count = opts->variant_count ? opts->variant_count : 1;
-	for (unsigned i = 0; i < cfg->variant_count; i++) {
-		const char *name = opts->variant_count ? opts->variants[i] : "pie";
-		struct run_variant *v = &cfg->variants[i];
-		snprintf(v->name, sizeof(v->name), "%s", name);
-		if (strcmp(name, "pie") == 0)
-			snprintf(v->probe, sizeof(v->probe), "%s/aslr-probe", bin);
-		else
-			snprintf(v->probe, sizeof(v->probe), "%s/aslr-probe-%s", bin, name);
-		if (access(v->probe, X_OK) < 0)
-			return aslr_error_at(err, -ENOENT, v->probe, 0, 0,
-					     "variant '%s' is not built here", name);
-	}
-	return 0;
+	return rc < 0 ? rc : probes_resolve(cfg, opts, bin, (unsigned)geteuid(), err);
 }
 
 static int prepare_out_dir(struct run_config *cfg, const struct harness_options *opts,
 			   struct aslr_error *err)
 {
-	struct utsname uts;
-	char host[256] = "host";
-	int rc;
+	char warning[ASLR_ERROR_TEXT + 64];
+	int rc = outdir_prepare(cfg->out_dir, sizeof(cfg->out_dir), opts->out_dir, "results", time(NULL), warning,
+				sizeof(warning), err);
 
-	if (opts->out_dir) {
-		snprintf(cfg->out_dir, sizeof(cfg->out_dir), "%s", opts->out_dir);
-		return outdir_create(cfg->out_dir, err);
-	}
-	uname(&uts);
-	gethostname(host, sizeof(host) - 1);
-	if (outdir_default_path(cfg->out_dir, sizeof(cfg->out_dir), "results", time(NULL), host,
-				uts.release) < 0)
-		return aslr_error_set(err, -ENAMETOOLONG, "run folder name too long");
-	rc = outdir_create(cfg->out_dir, err);
-	if (rc < 0)
-		return rc;
-	if (outdir_link_latest("results", strrchr(cfg->out_dir, '/') + 1, err) < 0)
-		fprintf(stderr, "aslr-harness: warning: results/latest: %s\n", err->text);
-	return 0;
+	if (warning[0])
+		fprintf(stderr, "aslr-harness: warning: %s\n", warning);
+	return rc;
 }
 
 /* Say what --preset precise will cost before any series starts, from a short measured burst. */
 static int announce_precise(const struct run_config *cfg, const struct run *run, struct aslr_error *err)
 {
-	unsigned series = run->plan.count * cfg->variant_count;
-	double rate, execs = (double)cfg->opts->samples * series, pairs;
+	char text[512];
+	double rate;
 	int rc = preset_measure_rate(cfg->variants[0].probe, run_probe_env, cfg->jobs, 200, &stop_signal,
 				     &rate, err);
 
 	if (rc < 0)
 		return rc;
-	pairs = (double)cfg->opts->samples * (double)(cfg->opts->samples - 1) / 2 / exp2(PRESET_PRECISE_BITS);
-	fprintf(stderr,
-		"aslr-harness: preset precise: %llu samples per series, so a %.0f-bit region shows about %.1f "
-		"colliding pairs (at least 10 with probability %.2f); %u series = %.0f execs at the %.0f execs/s "
-		"just measured: about %.1f minutes.\n",
-		(unsigned long long)cfg->opts->samples, PRESET_PRECISE_BITS, pairs,
-		preset_poisson_at_least(pairs, 10), series, execs, rate, execs / rate / 60);
+	preset_precise_text(text, sizeof(text), cfg->opts->samples, run_series_count(run), rate);
+	fprintf(stderr, "aslr-harness: %s\n", text);
 	return 0;
+}
+
+/* What the run samples: the run it resumes, or the probes and the user the options name. */
+static int configure(struct run_config *cfg, struct harness_options *opts, struct resume *resume,
+		     struct aslr_error *err)
+{
+	int rc;
+
+	cfg->jobs = opts->jobs ? opts->jobs : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	cfg->progress = !opts->quiet && isatty(STDERR_FILENO);
+	if (opts->resume_dir) {
+		cfg->resume = resume;
+		rc = resume_load(resume, opts->resume_dir, opts, cfg, err);
+		if (rc == 0)
+			rc = resume_check_probes(resume, cfg, err);
+	} else {
+		rc = resolve_probes(cfg, opts, err);
+	}
+	return rc < 0 ? rc : probes_resolve_user(cfg, opts->user, (unsigned)geteuid(), err);
+}
+
+/* Announce a precise preset's cost, make the run folder, sample. 0, SPAWN_STOPPED or -errno;
+ * what run_prepare took is given back on every return. */
+static int sample(struct run *run, struct run_config *cfg, const struct harness_options *opts,
+		  struct aslr_error *err)
+{
+	int rc = opts->preset_precise ? announce_precise(cfg, run, err) : 0;
+
+	if (rc == 0 && !cfg->resume)
+		rc = prepare_out_dir(cfg, opts, err);
+	if (rc < 0) {
+		run_abort(run);
+		return rc;
+	}
+	rc = run_execute(run, err);
+	return rc == 0 && stop_signal ? SPAWN_STOPPED : rc; /* a signal after the last exec still interrupts */
+}
+
+static int analyze(const struct run_config *cfg, struct aslr_error *err)
+{
+	struct analyze_request req = { .input = cfg->out_dir, .table_out = stdout };
+	int rc = analyze_run(&req, err);
+
+	if (rc < 0)
+		return rc;
+	if (req.warning[0])
+		fprintf(stderr, "aslr-harness: warning: %s\n", req.warning);
+	printf("\nreport: %s\n", req.report);
+	return 0;
+}
+
+/* Configure, prepare, sample and analyze; the exit status. */
+static int harness(struct run_config *cfg, struct harness_options *opts, struct aslr_error *err)
+{
+	struct resume resume = { 0 };
+	struct run *run = calloc(1, sizeof(*run));
+	int rc = run ? configure(cfg, opts, &resume, err) : aslr_error_set(err, -ENOMEM, "out of memory");
+
+	if (rc == 0) {
+		install_stop_handlers();
+		rc = run_prepare(run, cfg, err);
+	}
+	if (rc == 0)
+		rc = sample(run, cfg, opts, err);
+	if (rc == 0 && !opts->no_analyze)
+		rc = analyze(cfg, err);
+	free(run);
+	resume_free(&resume);
+	if (rc == SPAWN_STOPPED) {
+		fprintf(stderr, "aslr-harness: interrupted; rows so far kept in %s\n", cfg->out_dir);
+		return 128 + stop_signal;
+	}
+	if (rc < 0)
+		return fail(err);
+	printf("%s\n", cfg->out_dir);
+	return ASLR_EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -189,66 +170,17 @@ int main(int argc, char **argv)
 	struct harness_options opts;
 	struct run_config cfg = { .opts = &opts, .argc = argc, .argv = argv, .stop = &stop_signal };
 	struct aslr_error err = { 0 };
-	static struct run run;
-	static struct resume resume;
-	int rc;
 
 	ensure_standard_fds();
 	if (harness_options_parse(&opts, argc, argv, &err) < 0)
-		return fail(&err, 2);
+		return fail(&err);
 	if (opts.help) {
 		fputs(harness_usage, stdout);
-		return 0;
+		return ASLR_EXIT_OK;
 	}
 	if (opts.version) {
 		printf("aslr-harness %s\n", ASLR_VERSION);
-		return 0;
+		return ASLR_EXIT_OK;
 	}
-	cfg.jobs = opts.jobs ? opts.jobs : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
-	cfg.progress = !opts.quiet && isatty(STDERR_FILENO);
-	if (opts.resume_dir) {
-		rc = resume_load(&resume, opts.resume_dir, &opts, &cfg, &err);
-		if (rc == 0)
-			rc = resume_check_probes(&resume, &cfg, &err);
-		if (rc < 0)
-			return fail(&err, rc == -EINVAL ? 2 : 1);
-		cfg.resume = &resume;
-	} else if ((rc = resolve_variants(&cfg, &opts, &err)) < 0) {
-		return fail(&err, rc == -EPERM ? 1 : 2);
-	}
-	if ((rc = resolve_user(&cfg, opts.user, &err)) < 0)
-		return fail(&err, rc == -EPERM ? 1 : 2);
-	install_stop_handlers();
-	rc = run_prepare(&run, &cfg, &err);
-	if (rc < 0)
-		return fail(&err, rc == -EINVAL ? 2 : 1); /* -EINVAL: a knob value the kernel refuses */
-	if (opts.preset_precise && announce_precise(&cfg, &run, &err) < 0) {
-		run_abort(&run);
-		return fail(&err, 1);
-	}
-	if (!cfg.resume && prepare_out_dir(&cfg, &opts, &err) < 0) {
-		run_abort(&run);
-		return fail(&err, 1);
-	}
-	rc = run_execute(&run, &err);
-	if (rc == 0 && stop_signal)
-		rc = SPAWN_STOPPED; /* the signal came after the last exec: still an interruption */
-	if (rc == SPAWN_STOPPED) {
-		fprintf(stderr, "aslr-harness: interrupted; rows so far kept in %s\n", cfg.out_dir);
-		return 128 + stop_signal;
-	}
-	if (rc < 0)
-		return fail(&err, 1);
-	if (!opts.no_analyze) {
-		static struct analyze_request req;
-		req.input = cfg.out_dir;
-		req.table_out = stdout;
-		if (analyze_run(&req, &err) < 0)
-			return fail(&err, 1);
-		if (req.warning[0])
-			fprintf(stderr, "aslr-harness: warning: %s\n", req.warning);
-		printf("\nreport: %s\n", req.report);
-	}
-	printf("%s\n", cfg.out_dir);
-	return 0;
+	return harness(&cfg, &opts, &err);
 }

@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include "birthday.h"
 #include "preset.h"
 
 #include <errno.h>
@@ -59,11 +60,11 @@ int harness_parse_modes(struct harness_options *opts, const char *text, struct a
 		return 0;
 	for (;;) {
 		if (*p < '0' || *p > '2' || (p[1] != ',' && p[1] != '\0'))
-			return aslr_error_set(err, -EINVAL,
-					      "--modes: expected 'current' or a list of 0, 1, 2; got '%s'", text);
+			return aslr_error_usage(err, -EINVAL,
+						"--modes: expected 'current' or a list of 0, 1, 2; got '%s'", text);
 		for (unsigned i = 0; i < opts->mode_count; i++)
 			if (opts->modes[i] == *p - '0')
-				return aslr_error_set(err, -EINVAL, "--modes: mode %c listed twice", *p);
+				return aslr_error_usage(err, -EINVAL, "--modes: mode %c listed twice", *p);
 		opts->modes[opts->mode_count++] = *p - '0';
 		if (p[1] == '\0')
 			return 0;
@@ -75,9 +76,9 @@ static int add_knob_value(struct knob_values *knob, const char *option, int v, s
 {
 	for (unsigned i = 0; i < knob->count; i++)
 		if (knob->value[i] == v)
-			return aslr_error_set(err, -EINVAL, "%s: %d listed twice", option, v);
+			return aslr_error_usage(err, -EINVAL, "%s: %d listed twice", option, v);
 	if (knob->count == MAX_KNOB_VALUES)
-		return aslr_error_set(err, -EINVAL, "%s: more than %d values", option, MAX_KNOB_VALUES);
+		return aslr_error_usage(err, -EINVAL, "%s: more than %d values", option, MAX_KNOB_VALUES);
 	knob->value[knob->count++] = v;
 	return 0;
 }
@@ -92,26 +93,26 @@ int harness_parse_knob_values(struct knob_values *knob, const char *option, cons
 		char *end;
 		long lo = strtol(p, &end, 10), hi = lo;
 		if (end == p || *p == '-' || *p == '+' || lo > 64)
-			return aslr_error_set(err, -EINVAL, "%s: expected values 0..64 like 28,30 or 28-32, got '%s'",
-					      option, text);
+			return aslr_error_usage(err, -EINVAL, "%s: expected values 0..64 like 28,30 or 28-32, got '%s'",
+						option, text);
 		if (*end == '-') {
 			const char *q = end + 1;
 			hi = strtol(q, &end, 10);
 			if (end == q || *q == '-' || *q == '+' || hi > 64 || hi < lo)
-				return aslr_error_set(err, -EINVAL, "%s: bad range in '%s'", option, text);
+				return aslr_error_usage(err, -EINVAL, "%s: bad range in '%s'", option, text);
 		}
 		if (*end != ',' && *end != '\0')
-			return aslr_error_set(err, -EINVAL, "%s: expected values 0..64 like 28,30 or 28-32, got '%s'",
-					      option, text);
+			return aslr_error_usage(err, -EINVAL, "%s: expected values 0..64 like 28,30 or 28-32, got '%s'",
+						option, text);
 		for (long v = lo; v <= hi; v++)
 			if (add_knob_value(knob, option, (int)v, err) < 0)
 				return -EINVAL;
 		if (*end == ',' && end[1] == '\0')
-			return aslr_error_set(err, -EINVAL, "%s: bad list '%s'", option, text);
+			return aslr_error_usage(err, -EINVAL, "%s: bad list '%s'", option, text);
 		p = *end == ',' ? end + 1 : end;
 	}
 	if (knob->count == 0)
-		return aslr_error_set(err, -EINVAL, "%s: empty list", option);
+		return aslr_error_usage(err, -EINVAL, "%s: empty list", option);
 	return 0;
 }
 
@@ -129,26 +130,26 @@ int harness_parse_variants(struct harness_options *opts, const char *text, struc
 		size_t len = strcspn(p, ",");
 		char *name = opts->variants[opts->variant_count];
 		if (len == 0 || len > VARIANT_NAME_MAX)
-			return aslr_error_set(err, -EINVAL, "--variants: bad list '%s'", text);
+			return aslr_error_usage(err, -EINVAL, "--variants: bad list '%s'", text);
 		if (opts->variant_count == MAX_VARIANTS)
-			return aslr_error_set(err, -EINVAL, "--variants: more than %d", MAX_VARIANTS);
+			return aslr_error_usage(err, -EINVAL, "--variants: more than %d", MAX_VARIANTS);
 		for (size_t i = 0; i < len; i++)
 			if (!valid_variant_char(p[i]))
-				return aslr_error_set(err, -EINVAL,
-						      "--variants: '%.*s' is not a variant name",
-						      (int)len, p);
+				return aslr_error_usage(err, -EINVAL,
+							"--variants: '%.*s' is not a variant name",
+							(int)len, p);
 		memcpy(name, p, len);
 		name[len] = '\0';
 		for (unsigned i = 0; i < opts->variant_count; i++)
 			if (strcmp(opts->variants[i], name) == 0)
-				return aslr_error_set(err, -EINVAL, "--variants: '%s' listed twice", name);
+				return aslr_error_usage(err, -EINVAL, "--variants: '%s' listed twice", name);
 		opts->variant_count++;
 		p += len;
 		if (*p == ',' && *++p == '\0')
-			return aslr_error_set(err, -EINVAL, "--variants: bad list '%s'", text);
+			return aslr_error_usage(err, -EINVAL, "--variants: bad list '%s'", text);
 	}
 	if (opts->variant_count == 0)
-		return aslr_error_set(err, -EINVAL, "--variants: empty list");
+		return aslr_error_usage(err, -EINVAL, "--variants: empty list");
 	return 0;
 }
 
@@ -165,8 +166,11 @@ static int parse_timeout(const char *text, double *out)
 	return 0;
 }
 
-enum { OPT_USER = 251, OPT_RESUME = 252, OPT_RND_BITS = 253, OPT_RND_COMPAT_BITS = 254, OPT_PRESET = 255, OPT_SAMPLES = 256, OPT_MODES, OPT_JOBS, OPT_OUT, OPT_PROBE, OPT_VARIANTS, OPT_TIMEOUT,
-       OPT_NO_ANALYZE, OPT_QUIET, OPT_HELP, OPT_VERSION };
+/* Long options only: their values start past every character getopt_long could return. */
+enum {
+	OPT_SAMPLES = 256, OPT_PRESET, OPT_RND_BITS, OPT_RND_COMPAT_BITS, OPT_MODES, OPT_JOBS, OPT_OUT, OPT_PROBE,
+	OPT_VARIANTS, OPT_TIMEOUT, OPT_USER, OPT_RESUME, OPT_NO_ANALYZE, OPT_QUIET, OPT_HELP, OPT_VERSION
+};
 
 static const struct option long_options[] = {
 	{ "samples", required_argument, NULL, OPT_SAMPLES },
@@ -216,12 +220,12 @@ static int apply_option(struct harness_options *opts, int opt, const char *arg,
 	switch (opt) {
 	case OPT_SAMPLES:
 		if (parse_u64(arg, 1, UINT64_C(1) << 40, &opts->samples) < 0)
-			return aslr_error_set(err, -EINVAL, "--samples: expected a positive integer, got '%s'", arg);
+			return aslr_error_usage(err, -EINVAL, "--samples: expected a positive integer, got '%s'", arg);
 		opts->samples_given = 1;
 		return 0;
 	case OPT_PRESET:
 		if (strcmp(arg, "precise") != 0)
-			return aslr_error_set(err, -EINVAL, "--preset: the only preset is 'precise', got '%s'", arg);
+			return aslr_error_usage(err, -EINVAL, "--preset: the only preset is 'precise', got '%s'", arg);
 		opts->preset_precise = 1;
 		return 0;
 	case OPT_MODES:
@@ -232,7 +236,7 @@ static int apply_option(struct harness_options *opts, int opt, const char *arg,
 		return harness_parse_knob_values(&opts->rnd_compat_bits, "--mmap-rnd-compat-bits", arg, err);
 	case OPT_JOBS:
 		if (parse_u64(arg, 1, 1024, &v) < 0)
-			return aslr_error_set(err, -EINVAL, "--jobs: expected 1..1024, got '%s'", arg);
+			return aslr_error_usage(err, -EINVAL, "--jobs: expected 1..1024, got '%s'", arg);
 		opts->jobs = (unsigned)v;
 		return 0;
 	case OPT_OUT:
@@ -245,7 +249,7 @@ static int apply_option(struct harness_options *opts, int opt, const char *arg,
 		return harness_parse_variants(opts, arg, err);
 	case OPT_TIMEOUT:
 		if (parse_timeout(arg, &opts->timeout_sec) < 0)
-			return aslr_error_set(err, -EINVAL, "--timeout: expected seconds > 0, got '%s'", arg);
+			return aslr_error_usage(err, -EINVAL, "--timeout: expected seconds > 0, got '%s'", arg);
 		return 0;
 	case OPT_USER:
 		opts->user = arg;
@@ -266,7 +270,7 @@ static int apply_option(struct harness_options *opts, int opt, const char *arg,
 		opts->version = 1;
 		return 0;
 	}
-	return aslr_error_set(err, -EINVAL, "unknown option (try --help)");
+	return aslr_error_usage(err, -EINVAL, "unknown option (try --help)");
 }
 
 int harness_options_parse(struct harness_options *opts, int argc, char **argv,
@@ -282,22 +286,22 @@ int harness_options_parse(struct harness_options *opts, int argc, char **argv,
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
 		if (opt == '?' || opt == ':')
-			return aslr_error_set(err, -EINVAL, "unknown option or missing argument: '%s' (try --help)",
-					      argv[optind - 1]);
+			return aslr_error_usage(err, -EINVAL, "unknown option or missing argument: '%s' (try --help)",
+						argv[optind - 1]);
 		rc = apply_option(opts, opt, optarg, err);
 		if (rc < 0)
 			return rc;
 	}
 	if (optind < argc)
-		return aslr_error_set(err, -EINVAL, "unexpected argument '%s' (try --help)", argv[optind]);
+		return aslr_error_usage(err, -EINVAL, "unexpected argument '%s' (try --help)", argv[optind]);
 	if (opts->probe_path && opts->variant_count)
-		return aslr_error_set(err, -EINVAL, "--probe and --variants exclude each other");
+		return aslr_error_usage(err, -EINVAL, "--probe and --variants exclude each other");
 	if (opts->resume_dir && opts->shape_option)
-		return aslr_error_set(err, -EINVAL, "--resume continues the run as its run.json describes it; "
-				      "drop %s", opts->shape_option);
+		return aslr_error_usage(err, -EINVAL, "--resume continues the run as its run.json describes it; "
+					"drop %s", opts->shape_option);
 	if (opts->preset_precise && opts->samples_given)
-		return aslr_error_set(err, -EINVAL, "--preset and --samples exclude each other");
+		return aslr_error_usage(err, -EINVAL, "--preset and --samples exclude each other");
 	if (opts->preset_precise)
-		opts->samples = preset_samples_for(PRESET_PRECISE_BITS, PRESET_PRECISE_PAIRS);
+		opts->samples = (uint64_t)ceil(birthday_samples_for_pairs(PRESET_PRECISE_BITS, PRESET_PRECISE_PAIRS));
 	return 0;
 }

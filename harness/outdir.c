@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 static void sanitize(char *s)
@@ -73,4 +74,28 @@ int outdir_link_latest(const char *parent, const char *name, struct aslr_error *
 		return aslr_error_at(err, -e, link, 0, 0, "rename: %s", strerror(e));
 	}
 	return 0;
+}
+
+int outdir_prepare(char *buf, size_t size, const char *given, const char *parent, time_t now, char *warning,
+		   size_t warning_size, struct aslr_error *err)
+{
+	struct utsname uts;
+	struct aslr_error link_err;
+	char host[256] = "host";
+	int rc;
+
+	warning[0] = '\0';
+	if (given) {
+		if (snprintf(buf, size, "%s", given) >= (int)size)
+			return aslr_error_at(err, -ENAMETOOLONG, given, 0, 0, "folder name too long");
+		return outdir_create(buf, err);
+	}
+	uname(&uts);
+	gethostname(host, sizeof(host) - 1);
+	if (outdir_default_path(buf, size, parent, now, host, uts.release) < 0)
+		return aslr_error_set(err, -ENAMETOOLONG, "run folder name too long");
+	rc = outdir_create(buf, err);
+	if (rc == 0 && outdir_link_latest(parent, strrchr(buf, '/') + 1, &link_err) < 0)
+		snprintf(warning, warning_size, "%s/latest: %s", parent, link_err.text);
+	return rc;
 }

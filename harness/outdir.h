@@ -18,4 +18,11 @@ int outdir_create(const char *path, struct aslr_error *err);
 /* Point <parent>/latest at <name> (relative), replacing an older link atomically. */
 int outdir_link_latest(const char *parent, const char *name, struct aslr_error *err);
 
+/* The run folder into buf: given (--out DIR; created when missing), or when given is
+ * NULL a new outdir_default_path under parent for now and this machine's host name and
+ * kernel release, with <parent>/latest pointing at it. A latest link that cannot be made
+ * does not fail the run: warning says why ("" when all went well). 0 or -errno. */
+int outdir_prepare(char *buf, size_t size, const char *given, const char *parent, time_t now, char *warning,
+		   size_t warning_size, struct aslr_error *err);
+
 #endif

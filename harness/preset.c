@@ -1,15 +1,13 @@
 #include "preset.h"
 
 #include <math.h>
+#include <stdio.h>
+
+#include "birthday.h"
 
 #include "clock.h"
 #include "progress.h"
 #include "spawn.h"
-
-uint64_t preset_samples_for(double bits, double pairs)
-{
-	return (uint64_t)ceil(sqrt(2 * pairs * exp2(bits)));
-}
 
 double preset_poisson_at_least(double lambda, unsigned k)
 {
@@ -20,6 +18,19 @@ double preset_poisson_at_least(double lambda, unsigned k)
 		term *= lambda / (i + 1);
 	}
 	return 1 - below;
+}
+
+void preset_precise_text(char *buf, size_t size, uint64_t samples, unsigned series, double rate)
+{
+	double pairs = birthday_expected_pairs((double)samples, PRESET_PRECISE_BITS);
+	double execs = (double)samples * series;
+
+	snprintf(buf, size,
+		 "preset precise: %llu samples per series, so a %.0f-bit region shows about %.1f colliding pairs "
+		 "(at least 10 with probability %.2f); %u series = %.0f execs at the %.0f execs/s just measured: "
+		 "about %.1f minutes.",
+		 (unsigned long long)samples, PRESET_PRECISE_BITS, pairs, preset_poisson_at_least(pairs, 10), series,
+		 execs, rate, execs / rate / 60);
 }
 
 static int count_success(void *ctx, const struct probe_result *r)

@@ -5,12 +5,15 @@
 
 #include <stdint.h>
 
+#include "series_key.h"
+
 struct progress {
 	int enabled;
 	double start;
 	double last_print;
 	uint64_t total;
-	char label[64];
+	char label[SERIES_KEY_TEXT]; /* the series' label */
+	int width;                   /* of the line last printed, so that progress_end clears it all */
 };
 
 /* enabled: whether to print at all (the caller decides: isatty && !quiet). */

@@ -13,7 +13,7 @@
 
 static int not_a_run(struct aslr_error *err, const char *path, const char *what)
 {
-	return aslr_error_at(err, -EINVAL, path, 0, 0, "cannot resume: %s", what);
+	return aslr_error_input(err, -EINVAL, path, 0, 0, "cannot resume: %s", what);
 }
 
 static int read_int_list(const json_t *list, int *out, unsigned max, unsigned *count)
@@ -85,7 +85,7 @@ int resume_load(struct resume *resume, const char *dir, struct harness_options *
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	resume->info = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!resume->info)
-		return aslr_error_at(err, -EINVAL, path, jerr.line, jerr.column, "%s", jerr.text);
+		return aslr_error_input(err, -EINVAL, path, jerr.line, jerr.column, "%s", jerr.text);
 	status = json_string_value(json_object_get(resume->info, "status"));
 	if (status && strcmp(status, "complete") == 0)
 		return aslr_error_at(err, -EALREADY, path, 0, 0, "the run is already complete");
@@ -105,17 +105,18 @@ int resume_check_probes(const struct resume *resume, const struct run_config *cf
 		if (rc < 0)
 			return rc;
 		if (strcmp(info.sha256, resume->sha256[v]) != 0)
-			return aslr_error_at(err, -EINVAL, cfg->variants[v].probe, 0, 0,
-					     "cannot resume: the probe changed since the run started (SHA-256 %.16s..., "
-					     "the run used %.16s...)", info.sha256, resume->sha256[v]);
+			return aslr_error_input(err, -EINVAL, cfg->variants[v].probe, 0, 0,
+						"cannot resume: the probe changed since the run started "
+						"(SHA-256 %.16s..., the run used %.16s...)", info.sha256,
+						resume->sha256[v]);
 	}
 	return 0;
 }
 
-/* The file, cut after its last newline (a row a kill cut short is dropped). */
+/* The file up to its last newline (a row a kill cut short is left out), NUL-terminated. */
 static char *read_whole_rows(const char *path, size_t *len, struct aslr_error *err)
 {
-	int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
 	char *text = NULL;
 	ssize_t n = 0;
@@ -133,12 +134,6 @@ static char *read_whole_rows(const char *path, size_t *len, struct aslr_error *e
 	}
 	while (n > 0 && text[n - 1] != '\n')
 		n--;
-	if (n != st.st_size && ftruncate(fd, n) < 0) {
-		aslr_error_at(err, -errno, path, 0, 0, "cannot cut the unfinished row: %s", strerror(errno));
-		free(text);
-		text = NULL;
-		goto out_close;
-	}
 	text[n] = '\0';
 	*len = (size_t)n;
 out_close:
@@ -147,99 +142,120 @@ out_close:
 	return text;
 }
 
-static struct resume_series *series_for(struct resume *resume, const struct resume_series *key)
+static struct resume_series *find_series(const struct resume *resume, const struct series_key *key)
 {
-	struct resume_series *s;
+	for (unsigned i = 0; resume && i < resume->series_count; i++)
+		if (series_key_equal(&resume->series[i].key, key))
+			return &resume->series[i];
+	return NULL;
+}
 
-	for (unsigned i = 0; i < resume->series_count; i++) {
-		s = &resume->series[i];
-		if (s->mode == key->mode && s->rnd_bits == key->rnd_bits && s->rnd_compat_bits == key->rnd_compat_bits &&
-		    strcmp(s->variant, key->variant) == 0)
-			return s;
-	}
+/* key's series, added with no rows when it is new; NULL when out of memory. */
+static struct resume_series *series_for(struct resume *resume, const struct series_key *key)
+{
+	struct resume_series *s = find_series(resume, key);
+	char *variant;
+
+	if (s)
+		return s;
 	s = realloc(resume->series, (resume->series_count + 1) * sizeof(*s));
 	if (!s)
 		return NULL;
 	resume->series = s;
+	variant = strdup(key->variant);
+	if (!variant)
+		return NULL;
 	s = &resume->series[resume->series_count++];
-	*s = *key;
-	s->rows = 0;
+	*s = (struct resume_series){ *key, 0 };
+	s->key.variant = variant;
 	return s;
 }
 
-/* One row: the fixed cells that name its series, and its seq, which must come next. */
-static int count_row(struct resume *resume, char *line, long lineno, unsigned cells,
-		     const struct samples_knobs *knobs, const char *path, struct aslr_error *err)
+/* Put "cannot resume: " before what the reader found wrong. */
+static int refused(struct aslr_error *err, int rc)
 {
-	struct resume_series key = { .rnd_bits = -1, .rnd_compat_bits = -1 }, *s;
-	char *field[8], *save = NULL, *tok = strtok_r(line, ",", &save);
-	unsigned n = 0, fixed = 3 + (unsigned)knobs->has_rnd_bits + (unsigned)knobs->has_rnd_compat_bits;
-	unsigned long long seq;
+	static const char prefix[] = "cannot resume: ";
+	size_t n = strnlen(err->text, sizeof(err->text) - sizeof(prefix));
 
-	for (; tok; tok = strtok_r(NULL, ",", &save), n++)
-		if (n < fixed)
-			field[n] = tok;
-	if (n != cells)
-		return aslr_error_at(err, -EINVAL, path, lineno, 0, "cannot resume: %u cells, the header has %u", n, cells);
-	snprintf(key.variant, sizeof(key.variant), "%s", field[0]);
-	key.mode = atoi(field[1]);
-	seq = strtoull(field[2], NULL, 10);
-	if (knobs->has_rnd_bits)
-		key.rnd_bits = atoi(field[3]);
-	if (knobs->has_rnd_compat_bits)
-		key.rnd_compat_bits = atoi(field[3 + knobs->has_rnd_bits]);
-	s = series_for(resume, &key);
+	memmove(err->text + sizeof(prefix) - 1, err->text, n);
+	memcpy(err->text, prefix, sizeof(prefix) - 1);
+	err->text[sizeof(prefix) - 1 + n] = '\0';
+	return rc;
+}
+
+/* One row (len bytes, no newline): strictly parsed, and its seq the next of its series. */
+static int count_row(struct resume *resume, const struct samples_csv_layout *layout, struct samples_csv_row *row,
+		     const char *line, size_t len, long lineno, const char *path, struct aslr_error *err)
+{
+	int rc = samples_csv_parse_row(layout, line, len, path, lineno, row, err);
+	struct resume_series *s;
+
+	if (rc < 0)
+		return refused(err, rc);
+	s = series_for(resume, &row->key);
 	if (!s)
 		return aslr_error_set(err, -ENOMEM, "out of memory");
-	if (seq != s->rows)
-		return aslr_error_at(err, -EINVAL, path, lineno, 0, "cannot resume: seq %llu where %llu was due", seq,
-				     (unsigned long long)s->rows);
+	if (row->seq != s->rows)
+		return aslr_error_input(err, -EINVAL, path, lineno, row->seq_column,
+					"cannot resume: seq %llu where %llu was due", (unsigned long long)row->seq,
+					(unsigned long long)s->rows);
 	s->rows++;
 	return 0;
 }
 
-int resume_scan_samples(struct resume *resume, const char *path, const char *header, size_t len,
-			const struct samples_knobs *knobs, struct aslr_error *err)
+/* Every row after the header (text holds whole lines only). */
+static int count_rows(struct resume *resume, const struct samples_csv_layout *layout, const char *text,
+		      const char *path, struct aslr_error *err)
 {
-	size_t size = 0;
-	char *text = read_whole_rows(path, &size, err), *line, *next;
-	unsigned cells = 1;
+	struct samples_csv_row row = { .value = calloc(layout->region_count, sizeof(uint64_t)) };
 	long lineno = 1;
-	int rc = 0;
+	int rc = row.value ? 0 : aslr_error_set(err, -ENOMEM, "out of memory");
+
+	for (const char *line = text, *nl; rc == 0 && (nl = strchr(line, '\n')); line = nl + 1)
+		rc = count_row(resume, layout, &row, line, (size_t)(nl - line), ++lineno, path, err);
+	free(row.value);
+	return rc;
+}
+
+int resume_scan_samples(struct resume *resume, const char *path, const char *header, size_t len,
+			struct aslr_error *err)
+{
+	struct samples_csv_layout layout;
+	size_t size = 0;
+	char *text = read_whole_rows(path, &size, err);
+	int rc;
 
 	if (!text)
 		return -EIO;
-	for (size_t i = 0; i + 1 < len; i++)
-		cells += header[i] == ',';
 	if (size < len || memcmp(text, header, len) != 0) {
-		rc = aslr_error_at(err, -EINVAL, path, 1, 1, "cannot resume: the header is not the one this run "
-				   "writes (did the probes change?)");
+		rc = aslr_error_input(err, -EINVAL, path, 1, 1, "cannot resume: the header is not the one this "
+				      "run writes (did the probes change?)");
 		goto out_free;
 	}
-	for (line = text + len; rc == 0 && *line; line = next) {
-		next = strchr(line, '\n');
-		*next++ = '\0';
-		rc = count_row(resume, line, ++lineno, cells, knobs, path, err);
-	}
+	rc = samples_csv_parse_header(&layout, header, len - 1, path, err);
+	if (rc < 0)
+		goto out_free;
+	rc = count_rows(resume, &layout, text + len, path, err);
+	if (rc == 0)
+		resume->whole_rows = size;
+	samples_csv_layout_free(&layout);
 out_free:
 	free(text);
 	return rc;
 }
 
-uint64_t resume_rows(const struct resume *resume, const struct samples_row_key *key)
+uint64_t resume_rows(const struct resume *resume, const struct series_key *key)
 {
-	for (unsigned i = 0; resume && i < resume->series_count; i++) {
-		const struct resume_series *s = &resume->series[i];
-		if (s->mode == key->mode && s->rnd_bits == key->rnd_bits && s->rnd_compat_bits == key->rnd_compat_bits &&
-		    strcmp(s->variant, key->variant) == 0)
-			return s->rows;
-	}
-	return 0;
+	const struct resume_series *s = find_series(resume, key);
+
+	return s ? s->rows : 0;
 }
 
 void resume_free(struct resume *resume)
 {
 	json_decref(resume->info);
+	for (unsigned i = 0; i < resume->series_count; i++)
+		free((char *)(uintptr_t)resume->series[i].key.variant);
 	free(resume->series);
 	memset(resume, 0, sizeof(*resume));
 }

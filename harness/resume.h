@@ -1,10 +1,11 @@
 /* resume.h: continue an interrupted run to the targets its run.json records.
  *
  * The run's own samples, modes, variants (probe paths), knobs, timeout and user are
- * taken from run.json; a probe whose SHA-256 changed is refused. samples.csv is cut
- * back to its last complete row, its header must be the one this run writes, and
- * every series must hold seq 0..k-1 in order; the run then appends the rows each
- * series still lacks, with seq going on from k. */
+ * taken from run.json; a probe whose SHA-256 changed is refused. samples.csv is read
+ * back before anything is written: its header must be the one this run writes, every
+ * complete row must pass the strict reader of samples_csv.h, and every series must
+ * hold seq 0..k-1 in order. The run then cuts off a row a kill left unfinished and
+ * appends the rows each series still lacks, with seq going on from k. */
 #ifndef ASLR_RESUME_H
 #define ASLR_RESUME_H
 
@@ -13,13 +14,13 @@
 
 #include "error.h"
 #include "options.h"
-#include "samples_writer.h"
+#include "samples_csv.h"
+#include "series_key.h"
 
 struct run_config;
 
 struct resume_series {
-	char variant[VARIANT_NAME_MAX + 1];
-	int mode, rnd_bits, rnd_compat_bits;
+	struct series_key key; /* key.variant is owned (resume_free frees it) */
 	uint64_t rows;
 };
 
@@ -28,6 +29,7 @@ struct resume {
 	unsigned series_count;
 	struct resume_series *series;
 	char sha256[MAX_VARIANTS][65];
+	uint64_t whole_rows;  /* bytes of samples.csv up to its last complete row: what the run keeps */
 };
 
 /* Read dir/run.json into opts and cfg (samples, modes, knobs, timeout, user, variants,
@@ -38,13 +40,14 @@ int resume_load(struct resume *resume, const char *dir, struct harness_options *
 /* Refuse when a probe's SHA-256 differs from the one run.json recorded. */
 int resume_check_probes(const struct resume *resume, const struct run_config *cfg, struct aslr_error *err);
 
-/* Cut path back to its last newline, check its header against header (len bytes)
- * and count each series' rows. -EINVAL with FILE:LINE when it is not what this run wrote. */
+/* Read path up to its last newline: check its header against header (len bytes, newline
+ * included) and every row, count each series' rows and set whole_rows. Reads only.
+ * -EINVAL (bad input) at FILE:LINE:COLUMN when it is not what this run wrote. */
 int resume_scan_samples(struct resume *resume, const char *path, const char *header, size_t len,
-			const struct samples_knobs *knobs, struct aslr_error *err);
+			struct aslr_error *err);
 
-/* Rows already kept for a series. */
-uint64_t resume_rows(const struct resume *resume, const struct samples_row_key *key);
+/* Rows already kept for a series (0 when resume is NULL: not a resumed run). */
+uint64_t resume_rows(const struct resume *resume, const struct series_key *key);
 
 void resume_free(struct resume *resume);
 

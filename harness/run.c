@@ -13,24 +13,6 @@ static char env_path[] = "PATH=/usr/bin:/bin";
 static char env_locale[] = "LC_ALL=C";
 char *const run_probe_env[] = { env_path, env_locale, NULL };
 
-void run_variant_name(const char *probe_path, char *name, size_t size)
-{
-	const char *base = strrchr(probe_path, '/');
-	size_t i;
-
-	base = base ? base + 1 : probe_path;
-	if (strcmp(base, "aslr-probe") == 0)
-		base = "pie";
-	else if (strncmp(base, "aslr-probe-", 11) == 0 && base[11])
-		base += 11;
-	for (i = 0; base[i] && i + 1 < size; i++) {
-		char c = base[i];
-		int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-		name[i] = ok ? c : '_';
-	}
-	name[i] = '\0';
-}
-
 static void describe_knobs(struct run *st)
 {
 	const struct runinfo_paths *p = &st->cfg->paths;
@@ -47,6 +29,12 @@ static void describe_knobs(struct run *st)
 static int swept(const struct run *st, int k)
 {
 	return st->knob[k].values && st->knob[k].values->count > 0;
+}
+
+/* How many values knob k takes: its swept values, or the one it has. */
+static unsigned knob_value_count(const struct run *st, int k)
+{
+	return swept(st, k) ? st->knob[k].values->count : 1;
 }
 
 static int plan_modes(struct run *st, struct aslr_error *err)
@@ -83,9 +71,9 @@ static int check_knob_values(struct run *st, struct run_knob *knob, struct aslr_
 	knob->max = hi;
 	for (unsigned i = 0; i < knob->values->count; i++)
 		if (lo < 0 || knob->values->value[i] < lo || knob->values->value[i] > hi)
-			return aslr_error_at(err, -EINVAL, knob->path, 0, 0,
-					     "%s: %d is outside the range this kernel accepts (%d..%d)", knob->name,
-					     knob->values->value[i], lo, hi);
+			return aslr_error_input(err, -EINVAL, knob->path, 0, 0,
+						"%s: %d is outside the range this kernel accepts (%d..%d)", knob->name,
+						knob->values->value[i], lo, hi);
 	return 0;
 }
 
@@ -133,9 +121,9 @@ static int take_first_record(void *ctx, const struct probe_result *result)
 		region_names_from_record(fr->names, &rec);
 		return SPAWN_ACCEPTED;
 	}
-	if (fr->tally.failed == 20)
-		return aslr_error_set(fr->err, -ECANCELED, "the probe gave no valid record in 20 execs: %s",
-				      example);
+	if (failure_budget_exceeded(&fr->tally)) /* every exec so far failed */
+		return aslr_error_set(fr->err, -ECANCELED, "the probe gave no valid record in %llu execs: %s",
+				      (unsigned long long)fr->tally.execs, example);
 	return SPAWN_REJECTED;
 }
 
@@ -205,9 +193,38 @@ static int start_runinfo(struct run *st, struct aslr_error *err)
 	return runinfo_write(st->info, cfg->out_dir, err);
 }
 
+/* The CSV's knob columns: one for each knob the run sweeps. */
+static struct samples_knobs csv_knobs(const struct run *st)
+{
+	return (struct samples_knobs){ swept(st, KNOB_RND_BITS), swept(st, KNOB_RND_COMPAT_BITS) };
+}
+
+static void samples_path(const struct run *st, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/samples.csv", st->cfg->out_dir);
+}
+
+/* A resumed run's samples.csv must be what this run writes: read it before anything is written. */
+static int scan_resumed_samples(struct run *st, struct aslr_error *err)
+{
+	struct samples_knobs knobs = csv_knobs(st);
+	struct strbuf header = { 0 };
+	char path[PATH_MAX + 16];
+	int rc;
+
+	if (!st->cfg->resume)
+		return 0;
+	samples_path(st, path, sizeof(path));
+	samples_csv_header(&header, &knobs, st->columns.name, st->columns.count);
+	rc = header.failed ? aslr_error_set(err, -ENOMEM, "out of memory")
+			   : resume_scan_samples(st->cfg->resume, path, header.text, header.len, err);
+	strbuf_free(&header);
+	return rc;
+}
+
 static int open_samples(struct run *st, struct aslr_error *err)
 {
-	struct samples_knobs knobs = { swept(st, KNOB_RND_BITS), swept(st, KNOB_RND_COMPAT_BITS) };
+	struct samples_knobs knobs = csv_knobs(st);
 	char path[PATH_MAX + 16];
 	int rc;
 
@@ -215,14 +232,9 @@ static int open_samples(struct run *st, struct aslr_error *err)
 	if (!st->writer)
 		return aslr_error_set(err, -ENOMEM, "out of memory");
 	st->writer->fd = -1;
-	snprintf(path, sizeof(path), "%s/samples.csv", st->cfg->out_dir);
-	if (st->cfg->resume) {
-		char header[RECORD_MAX_REGIONS * 34 + 64];
-		int n = samples_header_text(header, sizeof(header), &knobs, st->columns.name, st->columns.count);
-		rc = n < 0 ? aslr_error_set(err, -E2BIG, "header too long")
-			   : resume_scan_samples(st->cfg->resume, path, header, (size_t)n, &knobs, err);
-		return rc < 0 ? rc : samples_writer_append(st->writer, path, &knobs, err);
-	}
+	samples_path(st, path, sizeof(path));
+	if (st->cfg->resume)
+		return samples_writer_append(st->writer, path, &knobs, st->cfg->resume->whole_rows, err);
 	rc = samples_writer_create(st->writer, path, err);
 	if (rc == 0)
 		rc = samples_writer_header(st->writer, &knobs, st->columns.name, st->columns.count, err);
@@ -230,7 +242,7 @@ static int open_samples(struct run *st, struct aslr_error *err)
 }
 
 /* What the series claims must have held throughout: its mode and its knob values. */
-static int check_held(struct run *st, unsigned i, const struct samples_row_key *key, int *va_space,
+static int check_held(struct run *st, unsigned i, const struct series_key *key, int *va_space,
 		      struct aslr_error *err)
 {
 	int expect = st->plan.method[i] == METHOD_SYSCTL ? st->plan.mode[i] : st->plan.original;
@@ -253,13 +265,13 @@ static int check_held(struct run *st, unsigned i, const struct samples_row_key *
 	return 0;
 }
 
-static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct samples_row_key key,
+static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct series_key key,
 			 struct aslr_error *err)
 {
 	struct run_config *cfg = st->cfg;
 	struct run_variant *variant = &cfg->variants[v];
 	char *argv[] = { variant->probe, NULL };
-	char label[96];
+	char label[SERIES_KEY_TEXT];
 	struct progress progress;
 	uint64_t kept = resume_rows(cfg->resume, &key);
 	struct series s = {
@@ -271,13 +283,13 @@ static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct sam
 			   .drop_privileges = cfg->drop_privileges, .uid = cfg->uid, .gid = cfg->gid,
 			   .timeout_sec = cfg->opts->timeout_sec, .stop = cfg->stop },
 	};
-	json_t *prior = runinfo_find_series(st->info, variant->name, key.mode, key.rnd_bits, key.rnd_compat_bits);
+	json_t *prior = runinfo_find_series(st->info, &key);
 	double prior_seconds = 0;
 	int va_space = -1, rc, held;
 
 	if (cfg->resume && prior) /* a resumed series goes on counting where it stopped */
 		runinfo_add_prior(prior, &s.tally, &prior_seconds);
-	snprintf(label, sizeof(label), "%s mode %d:", variant->name, key.mode);
+	series_key_label(&key, label, sizeof(label));
 	progress_begin(&progress, cfg->progress, label, cfg->opts->samples);
 	rc = series_run(&s, err);
 	progress_end(&progress);
@@ -286,8 +298,7 @@ static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct sam
 	if (rc >= 0 && held < 0)
 		rc = held;
 	runinfo_set_series(st->info, &(struct runinfo_series){
-		.variant = variant->name, .mode = key.mode, .rnd_bits = key.rnd_bits,
-		.rnd_compat_bits = key.rnd_compat_bits, .method = mode_method_name(st->plan.method[mode_i]),
+		.key = key, .method = mode_method_name(st->plan.method[mode_i]),
 		.va_space = va_space, .samples = kept + s.accepted, .tally = &s.tally, .seconds = s.seconds });
 	if (rc == 0) {
 		int written = runinfo_write(st->info, cfg->out_dir, err);
@@ -297,7 +308,7 @@ static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct sam
 }
 
 /* Every mode and variant at the current knob values. */
-static int sample_modes(struct run *st, struct samples_row_key key, struct aslr_error *err)
+static int sample_modes(struct run *st, struct series_key key, struct aslr_error *err)
 {
 	int rc = 0;
 
@@ -326,9 +337,8 @@ static int set_knob(struct run *st, int k, unsigned i, int *value, struct aslr_e
 
 static int sample_all(struct run *st, struct aslr_error *err)
 {
-	unsigned n_bits = swept(st, KNOB_RND_BITS) ? st->knob[KNOB_RND_BITS].values->count : 1;
-	unsigned n_compat = swept(st, KNOB_RND_COMPAT_BITS) ? st->knob[KNOB_RND_COMPAT_BITS].values->count : 1;
-	struct samples_row_key key = { 0 };
+	unsigned n_bits = knob_value_count(st, KNOB_RND_BITS), n_compat = knob_value_count(st, KNOB_RND_COMPAT_BITS);
+	struct series_key key = { 0 };
 	int rc = 0;
 
 	for (unsigned b = 0; b < n_bits && rc == 0; b++) {
@@ -387,6 +397,8 @@ int run_prepare(struct run *st, struct run_config *cfg, struct aslr_error *err)
 		rc = take_control(st, err);
 	if (rc == 0)
 		rc = learn_regions(st, err);
+	if (rc == 0)
+		rc = scan_resumed_samples(st, err);
 	if (rc < 0)
 		finish(st, rc, &(struct aslr_error){ 0 });
 	return rc;
@@ -401,6 +413,12 @@ int run_execute(struct run *st, struct aslr_error *err)
 	if (rc == 0)
 		rc = sample_all(st, err);
 	return finish(st, rc, err);
+}
+
+unsigned run_series_count(const struct run *st)
+{
+	return st->plan.count * st->cfg->variant_count * knob_value_count(st, KNOB_RND_BITS) *
+	       knob_value_count(st, KNOB_RND_COMPAT_BITS);
 }
 
 void run_abort(struct run *st)

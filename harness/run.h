@@ -43,10 +43,6 @@ struct run_config {
 /* The probe's fixed environment: stack addresses depend on its size. */
 extern char *const run_probe_env[];
 
-/* The variant name for a probe path: aslr-probe -> pie, aslr-probe-<v> -> v,
- * anything else -> its file name with other characters than [a-z0-9_-] as '_'. */
-void run_variant_name(const char *probe_path, char *name, size_t size);
-
 enum { KNOB_VA_SPACE, KNOB_RND_BITS, KNOB_RND_COMPAT_BITS, KNOB_COUNT };
 
 /* A knob the run changes: which guard slot holds it, and the range the kernel accepts. */
@@ -75,10 +71,12 @@ struct run {
 };
 
 /* Decide how each mode is put in force, take the lock (with the guardian when a
- * sysctl will change), check swept knob values against what the kernel accepts, and
- * learn each probe's regions from one exec: all before anything is written. -EPERM
- * (a mode or knob cannot be set), -EBUSY (another harness holds the lock, err names
- * its pid), -EINVAL (a knob value the kernel refuses). On failure nothing is held. */
+ * sysctl will change), check swept knob values against what the kernel accepts,
+ * learn each probe's regions from one exec and, when resuming, read samples.csv back:
+ * all before anything is written. -EPERM (a mode or knob cannot be set), -EBUSY
+ * (another harness holds the lock, err names its pid), -EINVAL (bad input: a knob
+ * value the kernel refuses, a samples.csv this run did not write). On failure nothing
+ * is held. */
 int run_prepare(struct run *run, struct run_config *cfg, struct aslr_error *err);
 
 /* Sample every series into cfg->out_dir (which must exist). 0, SPAWN_STOPPED when
@@ -88,5 +86,8 @@ int run_execute(struct run *run, struct aslr_error *err);
 
 /* Release what run_prepare took, without sampling. */
 void run_abort(struct run *run);
+
+/* How many series the prepared run samples. */
+unsigned run_series_count(const struct run *run);
 
 #endif

@@ -239,19 +239,33 @@ static void recount_failures(json_t *info)
 	json_object_set_new(info, "failures", total);
 }
 
-/* Both objects lack key, or both have equal values. */
-static int same_member(const json_t *a, const json_t *b, const char *key)
+/* The index of key's entry in list, or the list's size when it has none. */
+static size_t series_index(const json_t *list, const struct series_key *key)
 {
-	const json_t *x = json_object_get(a, key), *y = json_object_get(b, key);
-	return (!x && !y) || (x && y && json_equal((json_t *)(uintptr_t)x, (json_t *)(uintptr_t)y));
+	const json_t *entry;
+	size_t i;
+
+	json_array_foreach((json_t *)(uintptr_t)list, i, entry) {
+		const json_t *bits = json_object_get(entry, "mmap_rnd_bits");
+		const json_t *compat = json_object_get(entry, "mmap_rnd_compat_bits");
+		struct series_key k = {
+			json_string_value(json_object_get(entry, "variant")) ?: "",
+			(int)json_integer_value(json_object_get(entry, "mode")),
+			json_is_integer(bits) ? (int)json_integer_value(bits) : -1,
+			json_is_integer(compat) ? (int)json_integer_value(compat) : -1,
+		};
+		if (series_key_equal(&k, key))
+			return i;
+	}
+	return json_array_size(list);
 }
 
 int runinfo_set_series(json_t *info, const struct runinfo_series *s)
 {
-	json_t *list = json_object_get(info, "series"), *old;
-	size_t i;
+	json_t *list = json_object_get(info, "series");
+	size_t i = series_index(list, &s->key);
 	json_t *entry = json_pack(
-		"{s:s, s:i, s:s, s:i, s:I, s:I, s:o, s:o, s:f, s:f}", "variant", s->variant, "mode", s->mode,
+		"{s:s, s:i, s:s, s:i, s:I, s:I, s:o, s:o, s:f, s:f}", "variant", s->key.variant, "mode", s->key.mode,
 		"method", s->method, "randomize_va_space", s->va_space, "samples", (json_int_t)s->samples,
 		"execs", (json_int_t)s->tally->execs, "failures", failures_object(s->tally),
 		"failure_examples", failure_examples(s->tally), "seconds",
@@ -259,40 +273,23 @@ int runinfo_set_series(json_t *info, const struct runinfo_series *s)
 
 	if (!entry)
 		return -ENOMEM;
-	if (s->rnd_bits >= 0)
-		json_object_set_new(entry, "mmap_rnd_bits", json_integer(s->rnd_bits));
-	if (s->rnd_compat_bits >= 0)
-		json_object_set_new(entry, "mmap_rnd_compat_bits", json_integer(s->rnd_compat_bits));
-	json_array_foreach(list, i, old)
-		if (same_member(old, entry, "variant") && same_member(old, entry, "mode") &&
-		    same_member(old, entry, "mmap_rnd_bits") && same_member(old, entry, "mmap_rnd_compat_bits")) {
-			json_array_set_new(list, i, entry);
-			recount_failures(info);
-			return 0;
-		}
-	json_array_append_new(list, entry);
+	if (s->key.rnd_bits >= 0)
+		json_object_set_new(entry, "mmap_rnd_bits", json_integer(s->key.rnd_bits));
+	if (s->key.rnd_compat_bits >= 0)
+		json_object_set_new(entry, "mmap_rnd_compat_bits", json_integer(s->key.rnd_compat_bits));
+	if (i < json_array_size(list))
+		json_array_set_new(list, i, entry);
+	else
+		json_array_append_new(list, entry);
 	recount_failures(info);
 	return 0;
 }
 
-static int knob_matches(const json_t *entry, const char *key, int want)
+json_t *runinfo_find_series(json_t *info, const struct series_key *key)
 {
-	const json_t *v = json_object_get(entry, key);
-	return want < 0 ? v == NULL : json_is_integer(v) && json_integer_value(v) == want;
-}
+	json_t *list = json_object_get(info, "series");
 
-json_t *runinfo_find_series(json_t *info, const char *variant, int mode, int rnd_bits, int rnd_compat_bits)
-{
-	json_t *entry;
-	size_t i;
-
-	json_array_foreach(json_object_get(info, "series"), i, entry)
-		if (json_integer_value(json_object_get(entry, "mode")) == mode &&
-		    strcmp(json_string_value(json_object_get(entry, "variant")) ?: "", variant) == 0 &&
-		    knob_matches(entry, "mmap_rnd_bits", rnd_bits) &&
-		    knob_matches(entry, "mmap_rnd_compat_bits", rnd_compat_bits))
-			return entry;
-	return NULL;
+	return json_array_get(list, series_index(list, key)); /* NULL past the end */
 }
 
 void runinfo_add_prior(const json_t *entry, struct failure_tally *tally, double *seconds)

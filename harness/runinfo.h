@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "failures.h"
+#include "series_key.h"
 
 struct runinfo_paths {
 	const char *va_space;          /* NULL: the real /proc and /sys files */
@@ -44,9 +45,7 @@ struct runinfo_config {
 json_t *runinfo_new(const struct runinfo_config *cfg, struct aslr_error *err);
 
 struct runinfo_series {
-	const char *variant;
-	int mode;
-	int rnd_bits, rnd_compat_bits; /* -1: not swept */
+	struct series_key key;
 	const char *method;
 	int va_space;  /* randomize_va_space during the series */
 	unsigned long long samples;
@@ -54,11 +53,11 @@ struct runinfo_series {
 	double seconds;
 };
 
-/* Set the entry of a series (replacing the one with the same variant, mode and knobs). */
+/* Set the entry of a series (replacing the one with the same key). */
 int runinfo_set_series(json_t *info, const struct runinfo_series *series);
 
-/* The entry of a series, or NULL. rnd_bits/rnd_compat_bits -1: the series has no such knob. */
-json_t *runinfo_find_series(json_t *info, const char *variant, int mode, int rnd_bits, int rnd_compat_bits);
+/* The entry of a series, or NULL. A knob -1 in key matches entries without that member. */
+json_t *runinfo_find_series(json_t *info, const struct series_key *key);
 
 /* Add what an entry recorded (execs, failures and their first examples) to tally; its seconds to *seconds. */
 void runinfo_add_prior(const json_t *entry, struct failure_tally *tally, double *seconds);

@@ -7,9 +7,6 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
-#include "record.h"
-
-enum { ROW_MAX = 3 * 24 + RECORD_MAX_REGIONS * 20 };
 
 int samples_writer_create(struct samples_writer *w, const char *path, struct aslr_error *err)
 {
@@ -42,26 +39,8 @@ static int ensure_room(struct samples_writer *w, size_t need, struct aslr_error 
 	return samples_writer_flush(w, err);
 }
 
-static void put(struct samples_writer *w, const char *s, size_t n)
-{
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
-}
-
-int samples_header_text(char *buf, size_t size, const struct samples_knobs *knobs, char names[][33],
-			unsigned count)
-{
-	size_t used = 0;
-	int n = snprintf(buf, size, "variant,mode,seq%s%s", knobs->has_rnd_bits ? ",mmap_rnd_bits" : "",
-			 knobs->has_rnd_compat_bits ? ",mmap_rnd_compat_bits" : "");
-
-	for (unsigned i = 0; n >= 0 && (used += (size_t)n) < size && i <= count; i++)
-		n = i < count ? snprintf(buf + used, size - used, ",%s", names[i]) : snprintf(buf + used, size - used, "\n");
-	return n < 0 || used >= size ? -1 : (int)used;
-}
-
 int samples_writer_append(struct samples_writer *w, const char *path, const struct samples_knobs *knobs,
-			  struct aslr_error *err)
+			  uint64_t keep, struct aslr_error *err)
 {
 	w->len = 0;
 	w->knobs = *knobs;
@@ -69,65 +48,45 @@ int samples_writer_append(struct samples_writer *w, const char *path, const stru
 	w->fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
 	if (w->fd < 0)
 		return aslr_error_at(err, -errno, path, 0, 0, "cannot append: %s", strerror(errno));
+	if (ftruncate(w->fd, (off_t)keep) < 0) {
+		int rc = aslr_error_at(err, -errno, path, 0, 0, "cannot cut the unfinished row: %s", strerror(errno));
+		close(w->fd);
+		w->fd = -1;
+		return rc;
+	}
 	return 0;
 }
 
 int samples_writer_header(struct samples_writer *w, const struct samples_knobs *knobs,
-			  char names[][33], unsigned count, struct aslr_error *err)
+			  char names[][RECORD_NAME_MAX + 1], unsigned count, struct aslr_error *err)
 {
-	char line[RECORD_MAX_REGIONS * 34 + 64];
-	int n = samples_header_text(line, sizeof(line), knobs, names, count), rc;
+	struct strbuf line = { 0 };
+	int rc = 0;
 
-	if (n < 0)
-		return aslr_error_set(err, -E2BIG, "header too long");
-	rc = ensure_room(w, (size_t)n, err);
-	if (rc < 0)
-		return rc;
-	w->knobs = *knobs;
-	put(w, line, (size_t)n);
-	return 0;
+	samples_csv_header(&line, knobs, names, count);
+	if (line.failed)
+		rc = aslr_error_set(err, -ENOMEM, "out of memory");
+	if (rc == 0 && line.len > sizeof(w->buf))
+		rc = aslr_error_set(err, -E2BIG, "header longer than %zu bytes", sizeof(w->buf));
+	if (rc == 0)
+		rc = ensure_room(w, line.len, err);
+	if (rc == 0) {
+		w->knobs = *knobs;
+		memcpy(w->buf + w->len, line.text, line.len);
+		w->len += line.len;
+	}
+	strbuf_free(&line);
+	return rc;
 }
 
-static size_t format_u64(char *out, uint64_t v)
-{
-	char tmp[20];
-	size_t n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	return n;
-}
-
-int samples_writer_row(struct samples_writer *w, const struct samples_row_key *key,
+int samples_writer_row(struct samples_writer *w, const struct series_key *key, uint64_t seq,
 		       const uint64_t *values, unsigned count, struct aslr_error *err)
 {
-	size_t variant_len = strlen(key->variant);
-	int rc = ensure_room(w, ROW_MAX + variant_len, err);
+	int rc = ensure_room(w, samples_csv_row_max(strlen(key->variant), count), err);
 
 	if (rc < 0)
 		return rc;
-	put(w, key->variant, variant_len);
-	w->buf[w->len++] = ',';
-	w->len += format_u64(w->buf + w->len, (uint64_t)key->mode);
-	w->buf[w->len++] = ',';
-	w->len += format_u64(w->buf + w->len, key->seq);
-	if (w->knobs.has_rnd_bits) {
-		w->buf[w->len++] = ',';
-		w->len += format_u64(w->buf + w->len, (uint64_t)key->rnd_bits);
-	}
-	if (w->knobs.has_rnd_compat_bits) {
-		w->buf[w->len++] = ',';
-		w->len += format_u64(w->buf + w->len, (uint64_t)key->rnd_compat_bits);
-	}
-	for (unsigned i = 0; i < count; i++) {
-		w->buf[w->len++] = ',';
-		w->len += (size_t)record_hex(w->buf + w->len, values[i]);
-	}
-	w->buf[w->len++] = '\n';
+	w->len += samples_csv_row(w->buf + w->len, &w->knobs, key, seq, values, count);
 	return 0;
 }
 

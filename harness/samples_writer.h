@@ -1,4 +1,4 @@
-/* samples_writer.h: samples.csv, one row per accepted exec.
+/* samples_writer.h: samples.csv (format: samples_csv.h), one row per accepted exec.
  *
  * Rows are formatted into a 64 KiB buffer and written with write(2) in whole
  * rows only, so an interrupted or killed run leaves a file of complete rows.
@@ -9,14 +9,10 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "samples_csv.h"
+#include "series_key.h"
 
 enum { SAMPLES_BUFFER = 1 << 16 };
-
-/* Which knob columns a run's CSV has (only runs that sweep a knob have them). */
-struct samples_knobs {
-	int has_rnd_bits, has_rnd_compat_bits;
-};
-
 
 struct samples_writer {
 	int fd;
@@ -29,28 +25,18 @@ struct samples_writer {
 /* Create path (which must not exist). 0 or -errno. */
 int samples_writer_create(struct samples_writer *w, const char *path, struct aslr_error *err);
 
-/* The fixed part of one row: its series and its place in it. */
-struct samples_row_key {
-	const char *variant;
-	int mode;
-	int rnd_bits, rnd_compat_bits; /* written only when the run has those columns */
-	uint64_t seq;
-};
-
-/* The header line, newline included, into buf; its length, or -1 when it does not fit. */
-int samples_header_text(char *buf, size_t size, const struct samples_knobs *knobs, char names[][33],
-			unsigned count);
-
-/* Open an existing samples.csv (of a resumed run) to append rows after its own. */
+/* Open an existing samples.csv (of a resumed run) to append rows after its first keep
+ * bytes (its complete rows: an unfinished row a kill left is cut off). */
 int samples_writer_append(struct samples_writer *w, const char *path, const struct samples_knobs *knobs,
-			  struct aslr_error *err);
+			  uint64_t keep, struct aslr_error *err);
 
 /* The header line: variant,mode,seq[,mmap_rnd_bits][,mmap_rnd_compat_bits],<names...>. */
 int samples_writer_header(struct samples_writer *w, const struct samples_knobs *knobs,
-			  char names[][33], unsigned count, struct aslr_error *err);
+			  char names[][RECORD_NAME_MAX + 1], unsigned count, struct aslr_error *err);
 
-/* Append one row; flushes the buffer first when the row might not fit. */
-int samples_writer_row(struct samples_writer *w, const struct samples_row_key *key,
+/* Append the row seq of key's series (its knob values are written only when the run has
+ * those columns); flushes the buffer first when the row might not fit. */
+int samples_writer_row(struct samples_writer *w, const struct series_key *key, uint64_t seq,
 		       const uint64_t *values, unsigned count, struct aslr_error *err);
 
 /* Write out the buffered rows. */

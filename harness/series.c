@@ -119,8 +119,7 @@ static int keep_row(struct series *s, const struct record *rec)
 
 	for (unsigned i = 0; i < rec->count; i++)
 		row[s->column_of[i]] = rec->value[i];
-	s->key.seq = s->first_seq + s->accepted;
-	rc = samples_writer_row(s->writer, &s->key, row, s->columns, s->err);
+	rc = samples_writer_row(s->writer, &s->key, s->first_seq + s->accepted, row, s->columns, s->err);
 	if (rc < 0)
 		return rc;
 	s->accepted++;
@@ -145,10 +144,10 @@ static int on_result(void *ctx, const struct probe_result *result)
 	failure_tally_count(&s->tally, kind, example);
 	if (kind >= 0) {
 		if (failure_budget_exceeded(&s->tally)) {
-			char text[ASLR_ERROR_TEXT];
+			char text[ASLR_ERROR_TEXT], label[SERIES_KEY_TEXT];
 			failure_tally_describe(&s->tally, text, sizeof(text));
-			return aslr_error_set(s->err, -ECANCELED, "too many probe failures (%s mode %d): %s",
-					      s->key.variant, s->key.mode, text);
+			series_key_label(&s->key, label, sizeof(label));
+			return aslr_error_set(s->err, -ECANCELED, "too many probe failures (%s): %s", label, text);
 		}
 		return SPAWN_REJECTED;
 	}

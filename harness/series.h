@@ -30,7 +30,7 @@ int region_names_merge(struct region_names *all, const struct region_names *more
 
 struct series {
 	/* set by the caller */
-	struct samples_row_key key;       /* variant, mode, knobs; key.seq is set per row */
+	struct series_key key;            /* variant, mode, knobs */
 	uint64_t first_seq;               /* rows already kept (a resumed series) */
 	struct spawn_config spawn;        /* target = rows still wanted */
 	const struct region_names *names; /* what every record of this probe must carry */

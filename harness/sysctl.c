@@ -28,7 +28,7 @@ int sysctl_read_int(const char *path, int *value, struct aslr_error *err)
 	while (*end == ' ' || *end == '\n' || *end == '\t')
 		end++;
 	if (end == buf || *end || errno || v < -2147483647L || v > 2147483647L)
-		return aslr_error_at(err, -EINVAL, path, 1, 0, "not an integer: '%.20s'", buf);
+		return aslr_error_input(err, -EINVAL, path, 1, 0, "not an integer: '%.20s'", buf);
 	*value = (int)v;
 	return 0;
 }

@@ -78,12 +78,19 @@ struct regions {
 	unsigned n;
 	const char *name[MAX_REGIONS];
 	uint64_t value[MAX_REGIONS];
+	unsigned char may_be_zero[MAX_REGIONS]; /* 0 means absent, not a failed lookup */
 };
+
+static void put(struct regions *r, const char *name, uint64_t value, int may_be_zero)
+{
+	r->name[r->n] = name;
+	r->may_be_zero[r->n] = (unsigned char)may_be_zero;
+	r->value[r->n++] = value;
+}
 
 static void add(struct regions *r, const char *name, uint64_t value)
 {
-	r->name[r->n] = name;
-	r->value[r->n++] = value;
+	put(r, name, value, 0);
 }
 
 int main(int argc, char **argv)
@@ -102,7 +109,7 @@ int main(int argc, char **argv)
 	add(&r, "heap", addr(heap));
 	add(&r, "mmap", anon_mapping(4096));
 	add(&r, "libc", libc_function_address());
-	add(&r, "ld", getauxval(AT_BASE)); /* 0 in a static program: there is no loader */
+	put(&r, "ld", getauxval(AT_BASE), 1); /* 0 in a static program: there is no loader */
 	add(&r, "vdso", getauxval(AT_SYSINFO_EHDR));
 	add(&r, "tls", addr(&probe_tls));
 	add(&r, "stack", addr(&stack_local));
@@ -116,7 +123,7 @@ int main(int argc, char **argv)
 	add(&r, "biglib", addr((const void *)(uintptr_t)&biglib_function));
 #endif
 	for (unsigned i = 0; i < r.n; i++)
-		if (r.value[i] == 0 && i != 6) /* only the loader may be absent */
+		if (r.value[i] == 0 && !r.may_be_zero[i])
 			return 1;
 	len = record_format(line, sizeof(line), r.name, r.value, r.n);
 	if (len < 0)

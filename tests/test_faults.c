@@ -1,6 +1,7 @@
 /* Reliability: misbehaving probes (tests/bad_probe.c) are counted by kind and stop the
  * run past the budget; rare crashes do not; a grandchild holding stdout open does not
  * hold up the run; SIGINT or SIGKILL then --resume ends with exactly N rows per series;
+ * --resume refuses a samples.csv damaged in the middle, at its FILE:LINE:COLUMN;
  * planted symlinks are never followed; --user and the probe owner check. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -218,6 +219,81 @@ static void test_resume_refuses_changed_probe(void **state)
 	free(text);
 }
 
+/* Damage line 20 of good (a copy of samples.csv): replace the cell-th cell (from 0) with
+ * cell_text, or drop it when cell_text is NULL. Returns the damaged text; *column gets
+ * the 1-based column the refusal must name, plus skip. */
+static char *damage_row(const char *good, int cell, const char *cell_text, long skip, long *column)
+{
+	char *text = malloc(strlen(good) + 64), *row = text, *at;
+
+	strcpy(text, good);
+	for (int l = 1; l < 20; l++)
+		row = strchr(row, '\n') + 1;
+	at = row;
+	for (int c = 0; c < cell; c++)
+		at = strchr(at, ',') + 1;
+	if (cell_text) {
+		size_t old = strcspn(at, ",\n");
+		memmove(at + strlen(cell_text), at + old, strlen(at + old) + 1);
+		memcpy(at, cell_text, strlen(cell_text));
+		*column = at - row + 1 + skip;
+	} else { /* the cell and the comma before it */
+		size_t old = strcspn(at, ",\n");
+		memmove(at - 1, at + old, strlen(at + old) + 1);
+		*column = strchr(row, '\n') - row + 1;
+	}
+	return text;
+}
+
+static void test_resume_refuses_damaged_samples(void **state)
+{
+	struct tu_run_dirs *f = *state;
+	char *extra[] = { (char[]){ "--samples" }, (char[]){ "50" } };
+	char *resume[] = { (char[]){ HARNESS }, (char[]){ "--resume" }, f->out, (char[]){ "--quiet" }, NULL };
+	static const struct { int cell; const char *text; long skip; const char *says; } cases[] = {
+		{ 3, "0x55g0", 4, "not a hex digit" },              /* bad hex */
+		{ 4, NULL, 0, "cells, the header has" },              /* a missing cell */
+		{ 2, "7", 0, "cannot resume: seq 7 where" },          /* the wrong seq */
+	};
+	char csv[700], json[700], want[800], *good, *text, *cut;
+	json_t *run;
+	int lines = 0;
+
+	assert_int_equal(harness(f, extra, 2), 0);
+	snprintf(csv, sizeof(csv), "%s/samples.csv", f->out);
+	snprintf(json, sizeof(json), "%s/run.json", f->out);
+	run = run_json(f); /* pretend it was interrupted */
+	json_object_set_new(run, "status", json_string("interrupted"));
+	json_dump_file(run, json, 0);
+	json_decref(run);
+	good = tu_read_file(csv, NULL);
+	for (cut = good; lines < 30; lines++) /* the header and 29 of 50 rows: 21 rows are due */
+		cut = strchr(cut, '\n') + 1;
+	*cut = '\0';
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		long column;
+		char *damaged = damage_row(good, cases[i].cell, cases[i].text, cases[i].skip, &column);
+		assert_int_equal(tu_write_file(csv, damaged), 0);
+		int status = tu_run(resume, NULL, f->log);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 2);
+		snprintf(want, sizeof(want), "aslr-harness: %s:20:%ld: ", csv, column);
+		text = tu_read_file(f->log, NULL);
+		if (strncmp(text, want, strlen(want)) != 0 || !strstr(text, cases[i].says))
+			fail_msg("case %zu: stderr: %s\nwanted it to start %s and say %s", i, text, want,
+				 cases[i].says);
+		free(text);
+		text = tu_read_file(csv, NULL); /* nothing appended, nothing cut */
+		assert_string_equal(text, damaged);
+		free(text);
+		free(damaged);
+		run = run_json(f);
+		assert_string_equal(json_string_value(json_object_get(run, "status")), "interrupted");
+		json_decref(run);
+	}
+	free(good);
+}
+
 static void test_planted_symlinks(void **state)
 {
 	struct tu_run_dirs *f = *state;
@@ -297,6 +373,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sigint_then_resume, tu_run_dirs_setup, tu_run_dirs_teardown),
 		cmocka_unit_test_setup_teardown(test_sigkill_then_resume, tu_run_dirs_setup, tu_run_dirs_teardown),
 		cmocka_unit_test_setup_teardown(test_resume_refuses_changed_probe, tu_run_dirs_setup, tu_run_dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_resume_refuses_damaged_samples, tu_run_dirs_setup,
+						tu_run_dirs_teardown),
 		cmocka_unit_test_setup_teardown(test_planted_symlinks, tu_run_dirs_setup, tu_run_dirs_teardown),
 		cmocka_unit_test_setup_teardown(test_user_and_owner_check, tu_run_dirs_setup, tu_run_dirs_teardown),
 	};

@@ -130,6 +130,19 @@ static void test_poisson_tail(void **state)
 	assert_true(fabs(preset_poisson_at_least(3, 1) - (1 - exp(-3))) < 1e-12);
 }
 
+/* 185364 samples, 3 series, 1000 execs/s: 185364 * 185363 / 2 / 2^30 = 16.0 pairs,
+ * P(Poisson(16) >= 10) = 0.96, 556092 execs, 556092 / 1000 / 60 = 9.27 minutes. */
+static void test_precise_text(void **state)
+{
+	char text[512];
+
+	(void)state;
+	preset_precise_text(text, sizeof(text), 185364, 3, 1000);
+	assert_non_null(strstr(text, "185364 samples per series, so a 30-bit region shows about 16.0 colliding pairs"));
+	assert_non_null(strstr(text, "(at least 10 with probability 0.96)"));
+	assert_non_null(strstr(text, "3 series = 556092 execs at the 1000 execs/s just measured: about 9.3 minutes."));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_preset_precise),
 		cmocka_unit_test(test_poisson_tail),
+		cmocka_unit_test(test_precise_text),
 		cmocka_unit_test(test_knob_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,4 @@
-/* Run folder naming, creation and results/latest. */
+/* Run folder naming, creation, results/latest, and the two ways a run gets its folder. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -55,11 +55,46 @@ static void test_create_nested_and_latest(void **state)
 	free(dir);
 }
 
+static void test_prepare(void **state)
+{
+	char *dir = tu_mkdtemp(), given[512], buf[600], want[600], warning[600], target[600], link[600];
+	struct aslr_error err;
+	struct stat st;
+	ssize_t n;
+
+	(void)state;
+	snprintf(given, sizeof(given), "%s/given/run", dir);
+	assert_int_equal(outdir_prepare(buf, sizeof(buf), given, dir, 0, warning, sizeof(warning), &err), 0);
+	assert_string_equal(buf, given);
+	assert_int_equal(stat(given, &st), 0);
+	assert_string_equal(warning, "");
+	/* the default: a new folder named for the time, and latest pointing at it */
+	assert_int_equal(outdir_prepare(buf, sizeof(buf), NULL, dir, 1700000000, warning, sizeof(warning), &err), 0);
+	snprintf(want, sizeof(want), "%s/20231114-221320-", dir);
+	assert_memory_equal(buf, want, strlen(want));
+	assert_int_equal(stat(buf, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	snprintf(link, sizeof(link), "%s/latest", dir);
+	n = readlink(link, target, sizeof(target) - 1);
+	assert_true(n > 0);
+	target[n] = '\0';
+	assert_string_equal(target, strrchr(buf, '/') + 1);
+	assert_string_equal(warning, "");
+	/* latest that cannot be made is a warning, not a failure */
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(mkdir(link, 0755), 0);
+	assert_int_equal(outdir_prepare(buf, sizeof(buf), NULL, dir, 1700000001, warning, sizeof(warning), &err), 0);
+	assert_non_null(strstr(warning, "/latest: exists and is not a symlink"));
+	tu_rmrf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_name),
 		cmocka_unit_test(test_create_nested_and_latest),
+		cmocka_unit_test(test_prepare),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

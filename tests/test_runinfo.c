@@ -96,13 +96,13 @@ static void test_runinfo_facts_from_files(void **state)
 	tu_write_file(thp, "[always] madvise never\n");
 	info = runinfo_new(&cfg, &err);
 	assert_non_null(info);
-	runinfo_set_series(info, &(struct runinfo_series){ .variant = "pie", .mode = 0, .rnd_bits = -1,
-		.rnd_compat_bits = -1, .method = "sysctl", .va_space = 0, .samples = 100, .tally = &tally, .seconds = 2.0 });
-	runinfo_set_series(info, &(struct runinfo_series){ .variant = "pie", .mode = 2, .rnd_bits = -1,
-		.rnd_compat_bits = -1, .method = "sysctl", .va_space = 2, .samples = 90, .tally = &tally, .seconds = 0.5 });
+	runinfo_set_series(info, &(struct runinfo_series){ .key = { "pie", 0, -1, -1 }, .method = "sysctl",
+		.va_space = 0, .samples = 100, .tally = &tally, .seconds = 2.0 });
+	runinfo_set_series(info, &(struct runinfo_series){ .key = { "pie", 2, -1, -1 }, .method = "sysctl",
+		.va_space = 2, .samples = 90, .tally = &tally, .seconds = 0.5 });
 	/* the same series again (updated while it runs) replaces its entry */
-	runinfo_set_series(info, &(struct runinfo_series){ .variant = "pie", .mode = 2, .rnd_bits = -1,
-		.rnd_compat_bits = -1, .method = "sysctl", .va_space = 2, .samples = 100, .tally = &tally, .seconds = 0.5 });
+	runinfo_set_series(info, &(struct runinfo_series){ .key = { "pie", 2, -1, -1 }, .method = "sysctl",
+		.va_space = 2, .samples = 100, .tally = &tally, .seconds = 0.5 });
 	runinfo_set_status(info, "complete");
 	assert_int_equal(runinfo_write(info, dir, &err), 0);
 	json_decref(info);

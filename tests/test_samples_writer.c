@@ -12,19 +12,6 @@
 #include "samples_writer.h"
 #include "test_util.h"
 
-static int setup(void **state)
-{
-	*state = tu_mkdtemp();
-	return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	tu_rmrf(*state);
-	free(*state);
-	return 0;
-}
-
 static void test_rows_match_printf(void **state)
 {
 	char path[512], names[2][33] = { "text", "heap" };
@@ -41,8 +28,8 @@ static void test_rows_match_printf(void **state)
 	/* enough rows to pass through several buffer flushes */
 	for (uint64_t seq = 0; seq < 20000; seq++) {
 		uint64_t v[2] = { x, seq == 7 ? 0 : x >> (seq % 64) };
-		struct samples_row_key key = { "pie", (int)(seq % 3), 28 + (int)(seq % 5), -1, seq };
-		assert_int_equal(samples_writer_row(&w, &key, v, 2, &err), 0);
+		struct series_key key = { "pie", (int)(seq % 3), 28 + (int)(seq % 5), -1 };
+		assert_int_equal(samples_writer_row(&w, &key, seq, v, 2, &err), 0);
 		pos += (size_t)sprintf(expect + pos, "pie,%d,%llu,%d,0x%llx,0x%llx\n", (int)(seq % 3),
 				       (unsigned long long)seq, 28 + (int)(seq % 5), (unsigned long long)v[0],
 				       (unsigned long long)v[1]);
@@ -76,8 +63,8 @@ static void test_refuses_existing_and_symlink(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_rows_match_printf, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refuses_existing_and_symlink, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rows_match_printf, tu_tmpdir_setup, tu_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_refuses_existing_and_symlink, tu_tmpdir_setup, tu_tmpdir_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

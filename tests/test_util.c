@@ -31,6 +31,19 @@ void tu_rmrf(const char *path)
 		nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+int tu_tmpdir_setup(void **state)
+{
+	*state = tu_mkdtemp();
+	return *state ? 0 : -1;
+}
+
+int tu_tmpdir_teardown(void **state)
+{
+	tu_rmrf(*state);
+	free(*state);
+	return 0;
+}
+
 char *tu_read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");

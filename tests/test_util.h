@@ -10,6 +10,10 @@
 char *tu_mkdtemp(void);
 void tu_rmrf(const char *path);
 
+/* The same as cmocka setup/teardown: *state is the folder's path (char *). */
+int tu_tmpdir_setup(void **state);
+int tu_tmpdir_teardown(void **state);
+
 /* Whole file, NUL-terminated; NULL if unreadable. */
 char *tu_read_file(const char *path, size_t *len);
 int tu_write_file(const char *path, const char *text);

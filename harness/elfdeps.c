@@ -191,14 +191,26 @@ static int script_interpreter(const char *path, char *buf, size_t size)
 	return len && head[start] == '/' && snprintf(buf, size, "%.*s", (int)len, head + start) < (int)size;
 }
 
-/* What file i needs: an interpreter and libraries for ELF, the #! interpreter for a script. */
+static int has_elf_magic(const char *path)
+{
+	char magic[4] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, magic, sizeof(magic)) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	return n == 4 && memcmp(magic, "\177ELF", 4) == 0;
+}
+
+/* What file i needs: an interpreter and libraries for ELF, the #! interpreter for a script.
+ * A file that starts as ELF but does not parse is an error, not a script. */
 static int add_needs(struct elfdeps *d, size_t i, struct aslr_error *err)
 {
 	struct elf_dyninfo info;
 	char interp[PATH_MAX];
 	int rc;
 
-	if (d->file[i].elf_class == 0)
+	if (d->file[i].elf_class == 0 && !has_elf_magic(d->file[i].host))
 		return script_interpreter(d->file[i].host, interp, sizeof(interp)) && !find_guest(d, interp)
 			       ? push(d, interp, interp, err) : 0;
 	rc = elf_dyninfo_read(d->file[i].host, &info, err);

@@ -219,10 +219,13 @@ int frame_finish(struct frame_reader *r, struct aslr_error *err)
 {
 	char what[128];
 
-	if (!r->in_frame)
+	if (!r->in_frame && !(r->line.text && r->line.text[0] == '=')) /* '=': a header's start */
 		return 0;
-	snprintf(what, sizeof(what), "truncated: the line ended after %zu of %" PRIu64 " bytes", r->len,
-		 r->expect_len);
+	if (!r->in_frame) /* cut inside a header: the frame never started */
+		snprintf(what, sizeof(what), "truncated inside its header");
+	else
+		snprintf(what, sizeof(what), "truncated: the line ended after %zu of %" PRIu64 " bytes", r->len,
+			 r->expect_len);
 	damaged(r, err, what);
 	return -EPIPE;
 }

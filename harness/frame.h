@@ -8,7 +8,7 @@
  *   =END
  *
  * type and name match [A-Za-z0-9._-]{1,63}. The reader ignores lines outside a frame
- * (kernel messages, should they share the line), accepts '\r\n', and checks every frame:
+ * (kernel messages, should they share the line), accepts "\r\n", and checks every frame:
  * base64 alphabet, length, SHA-256. A damaged frame is an error, not skipped: a channel
  * that lost one frame may have lost more. */
 #ifndef ASLR_FRAME_H

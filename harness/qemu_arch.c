@@ -140,7 +140,7 @@ int qemu_find_binary(const struct qemu_arch *a, char *buf, size_t size)
 	const char *path = getenv("PATH");
 	char dirs[4096];
 
-	snprintf(dirs, sizeof(dirs), "%s:/usr/bin:/usr/local/bin", path && path[0] ? path : "/bin");
+	snprintf(dirs, sizeof(dirs), "%s", path && path[0] ? path : "/usr/local/bin:/usr/bin:/bin");
 	for (char *save = NULL, *dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
 		if (dir[0] == '/' && snprintf(buf, size, "%s/%s", dir, a->qemu_binary) < (int)size &&
 		    access(buf, X_OK) == 0)

@@ -41,7 +41,8 @@ const struct qemu_arch *qemu_arch_host(void);
  * accepts every ioctl and then runs a kernel a thousand times slower than TCG. */
 int qemu_kvm_usable(const char *kvm_path, char *why, size_t size);
 
-/* Full path of the QEMU binary (PATH, then /usr/bin) into buf: 0, or -ENOENT. */
+/* Full path of the QEMU binary, looked up in PATH (unset: /usr/local/bin:/usr/bin:/bin),
+ * into buf: 0, or -ENOENT. */
 int qemu_find_binary(const struct qemu_arch *arch, char *buf, size_t size);
 
 /* What the QEMU command line is made of. */

@@ -45,7 +45,7 @@ const struct qemu_arch *qemu_arch_host(void)
 	return &arch;
 }
 
-enum { KVM_PROBE_ITERATIONS = 65536, KVM_PROBE_LIMIT_US = 50000, KVM_PROBE_WAIT_MS = 2000 };
+enum { KVM_PROBE_ITERATIONS = 65536, KVM_PROBE_LIMIT_US = 10000, KVM_PROBE_WAIT_MS = 2000 };
 
 /* In a throw-away VM: real mode at 0x1000, DS at 0x10000:
  *   xor cx,cx; l: mov [bx],ax; add bx,64; inc ax; loop l; out 0x10,al; hlt

@@ -93,43 +93,92 @@ static int block_differs(const struct kd_row *row, const char *r, const char *x)
 	return 0;
 }
 
-/* How many regions change between being in r's block and not, over the kernels. */
-static unsigned block_changes(const struct kd_row *row, const char *r)
+/* r's core: the regions in one block with r in every kernel (r included). A region and
+ * its core move together; the core is named by its first region. */
+static int in_core(const struct kd_row *row, const char *r, const char *x)
 {
-	const char *x;
-	const json_t *v;
-	unsigned count = 0;
-
-	json_object_foreach(json_object_get(row->series[0], "regions"), x, v)
-		count += strcmp(x, r) != 0 && block_differs(row, r, x);
-	return count;
+	if (strcmp(r, x) == 0)
+		return 1;
+	for (unsigned k = 0; k < row->n; k++)
+		if (!in_block(row->series[k], r, x))
+			return 0;
+	return 1;
 }
 
-/* A region whose block changed, unless a region it parted from or joined changed more
- * (the one that moved is named, not every region of the block it moved to). */
-static int block_line(struct strbuf *md, const struct kd_row *row)
+static unsigned core_size(const struct kd_row *row, const char *r)
 {
-	unsigned mine = block_changes(row, row->region);
+	const char *x;
+	const json_t *v;
+	unsigned n = 0;
+
+	json_object_foreach(json_object_get(row->series[0], "regions"), x, v)
+		n += (unsigned)in_core(row, r, x);
+	return n;
+}
+
+/* 1 when r is the first region of its core. */
+static int core_first(const struct kd_row *row, const char *r)
+{
 	const char *x;
 	const json_t *v;
 
-	if (mine == 0)
-		return 0;
 	json_object_foreach(json_object_get(row->series[0], "regions"), x, v)
-		if (strcmp(x, row->region) != 0 && block_differs(row, row->region, x) && block_changes(row, x) > mine)
-			return 0;
-	strbuf_printf(md, "- `%s` moves as one block with:", row->region);
+		if (in_core(row, r, x))
+			return strcmp(x, r) == 0;
+	return 0;
+}
+
+/* Whether r's core moved: it is with another core in some kernel and not in another, and
+ * that core is not smaller (of two cores that part, the smaller one is said to move). */
+static int core_moved(const struct kd_row *row, const char *r)
+{
+	unsigned mine = core_size(row, r);
+	const char *x;
+	const json_t *v;
+
+	json_object_foreach(json_object_get(row->series[0], "regions"), x, v)
+		if (!in_core(row, r, x) && block_differs(row, r, x) && core_size(row, x) >= mine)
+			return 1;
+	return 0;
+}
+
+/* "- `a` and `b` move as one block with: ... (kernel); ... (kernel)" for a core that moved. */
+static int block_line(struct strbuf *md, const struct kd_row *row)
+{
+	const char *x;
+	const json_t *v;
+	unsigned size = core_size(row, row->region), named = 0;
+
+	if (!core_first(row, row->region) || !core_moved(row, row->region))
+		return 0;
+	strbuf_printf(md, "-");
+	json_object_foreach(json_object_get(row->series[0], "regions"), x, v)
+		if (in_core(row, row->region, x))
+			strbuf_printf(md, "%s `%s`", named++ == 0 ? "" : named == size ? " and" : ",", x);
+	strbuf_printf(md, " move%s as one block with:", size == 1 ? "s" : "");
 	for (unsigned k = 0; k < row->n; k++) {
 		int any = 0;
 		strbuf_printf(md, "%s ", k ? ";" : "");
 		json_object_foreach(json_object_get(row->series[k], "regions"), x, v)
-			if (strcmp(x, row->region) != 0 && in_block(row->series[k], row->region, x)) {
+			if (!in_core(row, row->region, x) && in_block(row->series[k], row->region, x)) {
 				strbuf_printf(md, "%s%s", any ? ", " : "", x);
 				any = 1;
 			}
 		strbuf_printf(md, "%s (%s)", any ? "" : "no other region", row->runs[k].label);
 	}
 	strbuf_printf(md, "\n");
+	return 1;
+}
+
+/* Whether r's block is the same in every kernel. */
+static int block_same(const struct kd_row *row, const char *r)
+{
+	const char *x;
+	const json_t *v;
+
+	json_object_foreach(json_object_get(row->series[0], "regions"), x, v)
+		if (block_differs(row, r, x))
+			return 0;
 	return 1;
 }
 
@@ -239,12 +288,11 @@ static unsigned series_lines(struct strbuf *md, const struct kd_run *runs, unsig
 	unsigned count = 0;
 
 	json_object_foreach(json_object_get(series[0], "regions"), row.region, v) {
-		int moved;
 		if (absent_somewhere(&row))
 			continue;
-		moved = block_line(&lines, &row);
-		count += (unsigned)moved + (unsigned)alignment_line(&lines, &row) + (unsigned)bits_line(&lines, &row);
-		if (!moved && block_changes(&row, row.region) == 0) /* a block change says it already */
+		count += (unsigned)block_line(&lines, &row) + (unsigned)alignment_line(&lines, &row) +
+			 (unsigned)bits_line(&lines, &row);
+		if (block_same(&row, row.region)) /* else a block change says it already */
 			count += (unsigned)leak_line(&lines, &row);
 	}
 	if (count) {

@@ -4,10 +4,14 @@
  * Read from each run's summary.json, for every series that all runs have (same variant,
  * mode and knobs), region by region:
  *   - blocks: the regions it moves with (summary "clusters": a constant offset, so one
- *     leak gives all away), when they differ between kernels;
+ *     leak gives all away), when they differ between kernels. Regions in one block in
+ *     every kernel form a core and are named together; of two cores that are one block in
+ *     some kernel and not in another, the smaller is named as the one that moved (vdso
+ *     joining mmap, libc, ld, tls names vdso, not the four);
  *   - alignment: its lowest varying bit, when it differs;
  *   - bits: its headline, when the kernels differ by KDIFF_MIN_BITS or more;
- *   - leaks: the bits its best leak leaves (summary "leaks"), when they differ by as much.
+ *   - leaks: the bits its best leak leaves (summary "leaks"), when they differ by as much
+ *     (not for a region whose block changed: that line says it).
  * Each line names the kernels (run.json's kernel.release, else host.uname.release) and
  * their values. Nothing is recomputed: the numbers are the summaries'. */
 #ifndef ASLR_KDIFF_H

@@ -181,7 +181,8 @@ static void record(const struct kernel_batch *b, struct kernel_outcome *o, const
 	}
 	if (o->rc == 0) {
 		json_t *guest = json_loadb(res->run_json.text ? res->run_json.text : "", res->run_json.len, 0, NULL);
-		o->samples_per_sec = kernel_run_rate(guest);
+		o->samples_per_sec = kernel_run_rate(guest, -1);
+		o->bench_harness_per_sec = kernel_bench_harness_rate(guest);
 		json_decref(guest);
 	}
 }

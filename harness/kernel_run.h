@@ -35,6 +35,7 @@ struct kernel_outcome {
 	unsigned long long rows;
 	double samples_per_sec;   /* inside the guest: the run's samples over its series' seconds */
 	double bare_per_sec;      /* --kernel-bench: the bare exec loop inside the guest */
+	double bench_harness_per_sec; /* the harness in the mode the bare loop ran in (kernel_runinfo.h) */
 	char report[4200];        /* report.md of the analysis (analyze_request.report), "" when not analyzed */
 	char warning[1200];       /* the analysis's warning, "" when none */
 };

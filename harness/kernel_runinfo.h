@@ -33,7 +33,14 @@ json_t *kernel_runinfo(const struct kernel_facts *facts);
 /* The rate in a bare-loop line "N execs in S s = R/s"; 0 when there is none. */
 double kernel_bench_rate(const char *line);
 
-/* Samples per second of the whole run: its series' samples over their seconds; 0 if none. */
-double kernel_run_rate(const json_t *info);
+/* Samples per second of a run: its series' samples over their seconds (only the series of
+ * that mode; mode -1: all); 0 if none. */
+double kernel_run_rate(const json_t *info, int mode);
+
+/* What the bare loop is measured against: the rate of the series in the mode the guest was
+ * in when the loop ran (kernel.randomize_va_space, as the guest read it before sampling).
+ * Under TCG a mode-0 series runs several times faster than a randomized one (the same
+ * addresses every exec reuse translated code), so mixing modes would flatter the harness. */
+double kernel_bench_harness_rate(const json_t *info);
 
 #endif

@@ -183,8 +183,8 @@ static void print_outcome(const struct kernel_outcome *o)
 		printf("kernel %s: %s: boot %.1f s, sampling %.1f s, %.1f samples/s in the guest", o->image, o->release,
 		       o->boot_sec, o->run_sec, o->samples_per_sec);
 		if (o->bare_per_sec > 0)
-			printf(" (bare exec loop %.1f/s there: ratio %.2f)", o->bare_per_sec,
-			       o->samples_per_sec / o->bare_per_sec);
+			printf(" (in the bare loop's mode %.1f/s, the bare exec loop %.1f/s: ratio %.2f)",
+			       o->bench_harness_per_sec, o->bare_per_sec, o->bench_harness_per_sec / o->bare_per_sec);
 		printf("\n  %s\n", o->report[0] ? o->report : o->dir);
 		if (o->warning[0])
 			fprintf(stderr, "aslr-harness: warning: %s\n", o->warning);

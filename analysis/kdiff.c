@@ -228,6 +228,12 @@ static double spread(const struct kd_row *row, const char *key, const char *sub)
 	return hi - lo;
 }
 
+/* " ≤" after an upper bound (a range or per-bit sum), nothing after an estimate or a constant. */
+static const char *bound_mark(const char *kind)
+{
+	return !kind || strcmp(kind, "collision") == 0 || strcmp(kind, "constant") == 0 ? "" : " ≤";
+}
+
 static int bits_line(struct strbuf *md, const struct kd_row *row)
 {
 	if (!(spread(row, "estimate_bits", NULL) >= KDIFF_MIN_BITS))
@@ -235,9 +241,8 @@ static int bits_line(struct strbuf *md, const struct kd_row *row)
 	strbuf_printf(md, "- `%s` has", row->region);
 	for (unsigned k = 0; k < row->n; k++) {
 		const json_t *r = region(row, k);
-		const char *kind = json_string_value(json_object_get(r, "estimate_kind")) ?: "";
 		strbuf_printf(md, "%s %.1f%s bits (%s)", k ? ";" : "", json_number_value(json_object_get(r, "estimate_bits")),
-			      strcmp(kind, "collision") == 0 || strcmp(kind, "constant") == 0 ? "" : " ≤", row->runs[k].label);
+			      bound_mark(json_string_value(json_object_get(r, "estimate_kind"))), row->runs[k].label);
 	}
 	strbuf_printf(md, "\n");
 	return 1;
@@ -250,9 +255,13 @@ static int leak_line(struct strbuf *md, const struct kd_row *row)
 	strbuf_printf(md, "- `%s` once its best leak is known keeps", row->region);
 	for (unsigned k = 0; k < row->n; k++) {
 		const json_t *l = json_object_get(json_object_get(row->series[k], "leaks"), row->region);
-		strbuf_printf(md, "%s %.1f bits (given %s; %s)", k ? ";" : "",
+		const char *given = json_string_value(json_object_get(l, "best_leak")) ?: "?";
+		const json_t *cond = json_object_get(json_object_get(json_object_get(row->series[k], "conditional"),
+								     row->region), given);
+		strbuf_printf(md, "%s %.1f%s bits (given %s; %s)", k ? ";" : "",
 			      json_number_value(json_object_get(l, "bits_left")),
-			      json_string_value(json_object_get(l, "best_leak")) ?: "?", row->runs[k].label);
+			      bound_mark(json_string_value(json_object_get(cond, "estimate_kind"))), given,
+			      row->runs[k].label);
 	}
 	strbuf_printf(md, "\n");
 	return 1;
@@ -310,7 +319,8 @@ static void intro(struct strbuf *md, const struct kd_run *runs, unsigned n)
 		strbuf_printf(md, "%s %s", k ? "," : "", runs[k].label);
 	strbuf_printf(md, ". Per series that every kernel has: regions whose block (regions at a constant offset: "
 			  "one leak gives all away) or alignment differ, headlines and what the best leak leaves "
-			  "that differ by %.0f bit or more (≤: an upper bound).\n", KDIFF_MIN_BITS);
+			  "that differ by %.0f bit or more (≤: an upper bound, so a difference that rests on one is not proven "
+			  "by the numbers alone).\n", KDIFF_MIN_BITS);
 }
 
 int kdiff_write(const char *const *dirs, unsigned n, struct strbuf *md, FILE *out, struct aslr_error *err)

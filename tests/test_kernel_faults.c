@@ -3,7 +3,7 @@
  * guest killed in the middle of its run, a SIGINT to the harness, no QEMU at all. Each
  * time: a clear error naming the image, exit 1 (130 for SIGINT), no QEMU process left,
  * nothing presented as complete (a -failed or -interrupted folder, no samples.csv, run.json
- * saying so), no hidden temporary left. */
+ * saying so), no hidden temporary left. ASLR_TEST_FILTER="test_guest*" runs some of them. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -11,18 +11,9 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "gate.h"
 
 enum { COMPARE_MAX_RUNS = 16 };
-
-/* A region's headline and the interval the gate weighs it with (gate.h). */
-struct cmp_region {
-	char name[72];
-	double bits;      /* estimate_bits; NAN when the kind is "insufficient" */
-	char kind[32];    /* estimate_kind */
-	double low, high; /* low <= bits <= high; [bits, bits] when the file has no interval */
-	int has_interval; /* 0: the file has no interval fields (an older summary) */
-	int absent;
-};
 
 struct cmp_series {
 	char variant[72];

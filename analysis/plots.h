@@ -9,9 +9,9 @@
 #ifndef ASLR_PLOTS_H
 #define ASLR_PLOTS_H
 
+#include "analysis.h"
 #include "error.h"
 #include "strbuf.h"
-#include "summary.h"
 
 enum { PLOTS_MAX_HIST = 3 };
 

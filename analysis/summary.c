@@ -10,149 +10,6 @@
 #include "atomic_file.h"
 #include "conditional.h"
 
-int analysis_compute(struct analysis *a, const struct sample_table *t, struct aslr_error *err)
-{
-	size_t most = 0;
-	uint64_t *scratch;
-	int rc = 0;
-
-	memset(a, 0, sizeof(*a));
-	a->table = t;
-	for (unsigned s = 0; s < t->series_count; s++)
-		if (t->series[s].rows > most)
-			most = t->series[s].rows;
-	a->series = calloc(t->series_count, sizeof(*a->series));
-	scratch = malloc(2 * most * sizeof(uint64_t) + 1);
-	if (!a->series || !scratch) {
-		rc = aslr_error_set(err, -ENOMEM, "out of memory");
-		goto out_free;
-	}
-	a->series_count = t->series_count;
-	for (unsigned s = 0; s < t->series_count && rc == 0; s++) {
-		struct series_summary *sum = &a->series[s];
-		sum->series = &t->series[s];
-		sum->region = calloc(t->region_count, sizeof(*sum->region));
-		if (!sum->region) {
-			rc = aslr_error_set(err, -ENOMEM, "out of memory");
-			break;
-		}
-		for (unsigned r = 0; r < t->region_count && rc == 0; r++)
-			if (estimate_column(sum->series->column[r].data, sum->series->rows, scratch,
-					    &sum->region[r]) < 0)
-				rc = aslr_error_set(err, -ENOMEM, "out of memory");
-	}
-out_free:
-	free(scratch);
-	if (rc < 0)
-		analysis_free(a);
-	return rc;
-}
-
-static int same_group(const struct sample_series *x, const struct sample_series *y)
-{
-	return strcmp(x->variant, y->variant) == 0 && x->rnd_bits == y->rnd_bits &&
-	       x->rnd_compat_bits == y->rnd_compat_bits;
-}
-
-unsigned analysis_group_end(const struct analysis *a, unsigned first)
-{
-	unsigned last = first + 1;
-
-	while (last < a->series_count && same_group(a->series[first].series, a->series[last].series))
-		last++;
-	return last;
-}
-
-void analysis_series_tag(const struct analysis *a, unsigned s, char *buf, size_t size)
-{
-	const struct sample_series *x = a->series[s].series;
-	int n = 0;
-
-	buf[0] = '\0';
-	if (analysis_group_end(a, 0) < a->series_count) {
-		n = snprintf(buf, size, "%s-", x->variant);
-		if (x->rnd_bits >= 0)
-			n += snprintf(buf + n, size - (size_t)n, "rnd%d-", x->rnd_bits);
-		if (x->rnd_compat_bits >= 0)
-			n += snprintf(buf + n, size - (size_t)n, "compat%d-", x->rnd_compat_bits);
-	}
-	snprintf(buf + n, size - (size_t)n, "mode%d", x->mode);
-}
-
-void analysis_series_label(const struct analysis *a, unsigned s, char *buf, size_t size)
-{
-	const struct sample_series *x = a->series[s].series;
-	int n = snprintf(buf, size, "%s mode %d", x->variant, x->mode);
-
-	if (x->rnd_bits >= 0 && n >= 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - (size_t)n, ", mmap_rnd_bits %d", x->rnd_bits);
-	if (x->rnd_compat_bits >= 0 && n >= 0 && (size_t)n < size)
-		snprintf(buf + n, size - (size_t)n, ", mmap_rnd_compat_bits %d", x->rnd_compat_bits);
-}
-
-int analysis_find_series(const struct analysis *a, const char *variant, int mode, int rnd_bits,
-			 int rnd_compat_bits)
-{
-	for (unsigned s = 0; s < a->series_count; s++) {
-		const struct sample_series *x = a->series[s].series;
-		if (x->mode == mode && x->rnd_bits == rnd_bits && x->rnd_compat_bits == rnd_compat_bits &&
-		    strcmp(x->variant, variant) == 0)
-			return (int)s;
-	}
-	return -1;
-}
-
-int analysis_highest_mode(const struct analysis *a)
-{
-	int mode = -1;
-
-	for (unsigned s = 0; s < a->series_count; s++)
-		mode = a->series[s].series->mode > mode ? a->series[s].series->mode : mode;
-	return mode;
-}
-
-int analysis_knob(const struct sample_series *x, int knob)
-{
-	return knob ? x->rnd_compat_bits : x->rnd_bits;
-}
-
-unsigned analysis_variants(const struct analysis *a, const char **names, unsigned max)
-{
-	unsigned n = 0;
-
-	for (unsigned s = 0; s < a->series_count; s++) {
-		unsigned i = 0;
-		while (i < n && strcmp(names[i], a->series[s].series->variant) != 0)
-			i++;
-		if (i == n && n < max)
-			names[n++] = a->series[s].series->variant;
-	}
-	return n;
-}
-
-int analysis_offset_constant(const struct analysis *a, unsigned s, unsigned r, unsigned q)
-{
-	const struct sample_series *x = a->series[s].series;
-	const uint64_t *u = x->column[r].data, *v = x->column[q].data;
-
-	for (size_t i = 1; i < x->rows; i++)
-		if (u[i] - v[i] != u[0] - v[0])
-			return 0;
-	return 1;
-}
-
-void analysis_free(struct analysis *a)
-{
-	for (unsigned s = 0; s < a->series_count; s++) {
-		free(a->series[s].region);
-		free(a->series[s].pair);
-		free(a->series[s].given);
-	}
-	free(a->series);
-	a->series = NULL;
-	a->series_count = 0;
-}
-
 static json_t *real_or_null(double v)
 {
 	return isfinite(v) ? json_real(v) : json_null();
@@ -218,6 +75,90 @@ json_t *summary_region_json(const struct region_estimate *e)
 	return obj;
 }
 
+/* [["mmap", "libc", ...], ...]: the clusters of two or more regions of series s. */
+static json_t *clusters_json(const struct analysis *a, unsigned s)
+{
+	static struct region_block blocks[MAX_BLOCKS];
+	unsigned n = conditional_blocks(a, s, blocks);
+	json_t *list = json_array();
+
+	for (unsigned b = 0; b < n; b++) {
+		json_t *members = json_array();
+		for (unsigned i = 0; i < blocks[b].size; i++)
+			json_array_append_new(members, json_string(a->table->region[blocks[b].member[i]]));
+		json_array_append_new(list, members);
+	}
+	return list;
+}
+
+/* One cell of the matrix: the fields of A - B, with the headline H(A | B) (docs/leaks.md). */
+static json_t *leak_json(const struct analysis *a, unsigned s, unsigned r_a, unsigned r_b)
+{
+	struct leak_estimate leak;
+	struct region_estimate e;
+	const struct lowbits_estimate *g;
+	json_t *obj;
+	int k;
+
+	conditional_leak(a, s, r_a, r_b, &leak);
+	g = leak.given;
+	k = g->low_bits;
+	e = *leak.difference;
+	e.estimate_bits = leak.bits;
+	e.kind = leak.kind;
+	/* a constant A - B reads as all 0 once shifted to start at 0: absent is about the regions */
+	e.absent = a->series[s].region[r_a].absent || a->series[s].region[r_b].absent;
+	obj = summary_region_json(&e);
+	json_object_set_new(obj, "difference_bits", isnan(leak.difference->estimate_bits)
+							    ? json_null()
+							    : json_real(leak.difference->estimate_bits));
+	json_object_set_new(obj, "difference_kind", json_string(estimate_kind_name(leak.difference->kind)));
+	json_object_set_new(obj, "given_low_bits", k < 0 ? json_null() : json_integer(k));
+	json_object_set_new(obj, "given_pairs", k < 0 ? json_null() : json_integer((json_int_t)g->pairs[k]));
+	json_object_set_new(obj, "given_collisions",
+			    k < 0 ? json_null() : json_integer((json_int_t)g->collisions[k]));
+	json_object_set_new(obj, "conditional_bits", k < 0 ? json_null() : json_real(g->bits));
+	json_object_set_new(obj, "conditional_ci", k < 0 ? json_null() : json_pack("[f, f]", g->ci_low, g->ci_high));
+	json_object_set_new(obj, "estimate_source", json_string(conditional_source_name(leak.source)));
+	json_object_set_new(obj, "capped_by_own_estimate", json_boolean(leak.source == LEAK_FROM_OWN));
+	return obj;
+}
+
+/* {"A": {"B": {...}}}: the leak matrix of series s (docs/leaks.md). */
+static json_t *matrix_json(const struct analysis *a, unsigned s)
+{
+	const struct sample_table *t = a->table;
+	json_t *matrix = json_object();
+
+	for (unsigned r_a = 0; r_a < t->region_count; r_a++) {
+		json_t *row = json_object();
+		for (unsigned r_b = 0; r_b < t->region_count; r_b++)
+			if (r_a != r_b)
+				json_object_set_new(row, t->region[r_b], leak_json(a, s, r_a, r_b));
+		json_object_set_new(matrix, t->region[r_a], row);
+	}
+	return matrix;
+}
+
+/* {"A": {"best_leak": "B", "bits_before", ...}}: the best leak of every region of series s. */
+static json_t *leaks_json(const struct analysis *a, unsigned s)
+{
+	const struct sample_table *t = a->table;
+	json_t *leaks = json_object();
+
+	for (unsigned r = 0; r < t->region_count; r++) {
+		double before = a->series[s].region[r].estimate_bits, left;
+		int best = conditional_best_leak(a, s, r, &left);
+		if (best < 0)
+			continue;
+		json_object_set_new(leaks, t->region[r],
+				    json_pack("{s:s, s:f, s:f, s:f, s:f}", "best_leak", t->region[best],
+					      "bits_before", before, "bits_left", left, "guesses_before",
+					      conditional_guesses(before), "guesses_after", conditional_guesses(left)));
+	}
+	return leaks;
+}
+
 static json_t *series_json(const struct analysis *a, unsigned index)
 {
 	const struct sample_table *t = a->table;
@@ -233,10 +174,10 @@ static json_t *series_json(const struct analysis *a, unsigned index)
 	for (unsigned r = 0; r < t->region_count; r++)
 		json_object_set_new(regions, t->region[r], summary_region_json(&s->region[r]));
 	json_object_set_new(obj, "regions", regions);
-	json_object_set_new(obj, "clusters", conditional_clusters_json(a, index));
+	json_object_set_new(obj, "clusters", clusters_json(a, index));
 	if (s->pair) {
-		json_object_set_new(obj, "conditional", conditional_json(a, index));
-		json_object_set_new(obj, "leaks", conditional_leaks_json(a, index));
+		json_object_set_new(obj, "conditional", matrix_json(a, index));
+		json_object_set_new(obj, "leaks", leaks_json(a, index));
 	}
 	return obj;
 }

@@ -22,6 +22,7 @@
 #include "report.h"
 #include "rng.h"
 #include "samples.h"
+#include "summary.h"
 #include "test_util.h"
 
 #define ROWS 2000

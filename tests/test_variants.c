@@ -19,9 +19,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "analysis.h"
 #include "root_fixture.h"
 #include "samples.h"
-#include "summary.h"
 #include "test_util.h"
 
 #define RND_BITS "/proc/sys/vm/mmap_rnd_bits"

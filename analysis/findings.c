@@ -1,5 +1,6 @@
 #include "findings.h"
 
+#include "birthday.h"
 #include "conditional.h"
 
 #include <math.h>
@@ -151,8 +152,8 @@ static unsigned bounds_only(struct strbuf *out, const struct analysis *a, unsign
 	strbuf_printf(out, ", %u region%s had fewer than %d colliding pairs at N = %.0f, so the headline is the "
 			   "smaller upper bound (range or per-bit sum): at %.1f bits N = %.0f gives about %.2f "
 			   "pairs; about %.0f samples would give 10 and turn it into an estimate.\n",
-		      count, count > 1 ? "s" : "", ESTIMATE_MIN_PAIRS, n, widest, n, n * (n - 1) / 2 / exp2(widest),
-		      estimate_samples_needed(widest, 10));
+		      count, count > 1 ? "s" : "", ESTIMATE_MIN_PAIRS, n, widest, n, birthday_expected_pairs(n, widest),
+		      birthday_samples_for_pairs(widest, 10));
 	return 1;
 }
 

@@ -1,5 +1,6 @@
 #include "table.h"
 
+#include "birthday.h"
 #include "conditional.h"
 
 #include <math.h>
@@ -129,7 +130,7 @@ static int needed_note(const struct region_estimate *e, char *buf, size_t size)
 	if (!estimate_kind_is_bound(e->kind))
 		return 0;
 	snprintf(buf, size, "<= %.1f bits: %.2g / %.2g", e->estimate_bits,
-		 estimate_samples_needed(e->estimate_bits, 10), estimate_samples_needed(e->estimate_bits, 100));
+		 birthday_samples_for_pairs(e->estimate_bits, 10), birthday_samples_for_pairs(e->estimate_bits, 100));
 	return 1;
 }
 

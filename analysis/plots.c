@@ -324,8 +324,8 @@ static unsigned plots_hist_regions(const struct analysis *a, unsigned s, unsigne
 	return chosen;
 }
 
-static void plan_plots(struct gnuplot_job *job, const struct analysis *a, const char *release,
-		       const char *dir, struct plot_list *list)
+void plots_plan(const struct analysis *a, const char *release, const char *dir, struct gnuplot_job *job,
+		struct plot_list *list)
 {
 	char tag[96], name[128];
 	unsigned hist[PLOTS_MAX_HIST], n_hist, group_end = analysis_group_end(a, 0);
@@ -381,7 +381,7 @@ int plots_draw(const struct analysis *a, const char *release, const char *dir,
 	snprintf(plots_dir, sizeof(plots_dir), "%s/plots", dir);
 	if (mkdir(plots_dir, 0755) < 0 && errno != EEXIST)
 		return aslr_error_at(err, -errno, plots_dir, 0, 0, "cannot create: %s", strerror(errno));
-	plan_plots(&job, a, release ? release : "(unknown kernel)", plots_dir, list);
+	plots_plan(a, release ? release : "(unknown kernel)", plots_dir, &job, list);
 	rc = gnuplot_run(&job, err);
 	if (rc < 0)
 		list->count = 0;

@@ -11,6 +11,7 @@
 
 #include "analysis.h"
 #include "error.h"
+#include "gnuplot.h"
 #include "strbuf.h"
 
 enum { PLOTS_MAX_HIST = 3 };
@@ -19,6 +20,11 @@ struct plot_list {
 	unsigned count;
 	char name[128][128]; /* base names, e.g. "entropy", "bits-mode2" (no extension) */
 };
+
+/* The script that draws every plot of a into dir (the plots folder) and the names it
+ * draws, into job and list; nothing is run. release: the kernel release for titles. */
+void plots_plan(const struct analysis *a, const char *release, const char *dir, struct gnuplot_job *job,
+		struct plot_list *list);
 
 /* release: the kernel release for titles (NULL: unknown). Fills list with what was
  * drawn. 0, -ENOENT (no gnuplot), or another -errno. */

@@ -257,13 +257,6 @@ static void test_clusters(void **state)
 		assert_int_equal(cluster[r], -1);
 }
 
-static int gnuplot_installed(void)
-{
-	char *argv[] = { (char[]){ "/usr/bin/gnuplot" }, (char[]){ "--version" }, NULL };
-	int status = tu_run(argv, NULL, NULL);
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 /* PNG signature and IHDR: width and height are big-endian at bytes 16 and 20. */
 static void check_png(const char *path)
 {
@@ -294,7 +287,7 @@ static void test_plots_and_report(void **state)
 	struct strbuf sb = { 0 };
 	char path[800];
 
-	if (!gnuplot_installed()) {
+	if (!tu_have_gnuplot()) {
 		print_message("gnuplot is not installed: plots skipped\n");
 		skip();
 	}

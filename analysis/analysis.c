@@ -5,93 +5,145 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The distinct variants, in series order, into a->variant. 0 or -ENOMEM. */
+static int list_variants(struct analysis *a)
+{
+	a->variant = calloc(a->series_count + 1, sizeof(*a->variant));
+	if (!a->variant)
+		return -ENOMEM;
+	for (unsigned s = 0; s < a->series_count; s++) {
+		const char *name = a->series[s].series->variant;
+		unsigned i = 0;
+		while (i < a->variant_count && strcmp(a->variant[i], name) != 0)
+			i++;
+		if (i == a->variant_count)
+			a->variant[a->variant_count++] = name;
+	}
+	return 0;
+}
+
+/* Estimate every region of one series; scratch has room for 2 rows. 0 or -ENOMEM. */
+static int estimate_series(struct series_summary *sum, unsigned regions, uint64_t *scratch)
+{
+	sum->region = calloc(regions + 1, sizeof(*sum->region));
+	if (!sum->region)
+		return -ENOMEM;
+	for (unsigned r = 0; r < regions; r++)
+		if (estimate_column(sum->series->column[r].data, sum->series->rows, scratch, &sum->region[r]) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
 int analysis_compute(struct analysis *a, const struct sample_table *t, struct aslr_error *err)
 {
 	size_t most = 0;
 	uint64_t *scratch;
-	int rc = 0;
+	int rc = -ENOMEM;
 
 	memset(a, 0, sizeof(*a));
 	a->table = t;
 	for (unsigned s = 0; s < t->series_count; s++)
 		if (t->series[s].rows > most)
 			most = t->series[s].rows;
-	a->series = calloc(t->series_count, sizeof(*a->series));
+	a->series = calloc(t->series_count + 1, sizeof(*a->series));
 	scratch = malloc(2 * most * sizeof(uint64_t) + 1);
-	if (!a->series || !scratch) {
-		rc = aslr_error_set(err, -ENOMEM, "out of memory");
+	if (!a->series || !scratch)
 		goto out_free;
-	}
 	a->series_count = t->series_count;
-	for (unsigned s = 0; s < t->series_count && rc == 0; s++) {
-		struct series_summary *sum = &a->series[s];
-		sum->series = &t->series[s];
-		sum->region = calloc(t->region_count, sizeof(*sum->region));
-		if (!sum->region) {
-			rc = aslr_error_set(err, -ENOMEM, "out of memory");
-			break;
-		}
-		for (unsigned r = 0; r < t->region_count && rc == 0; r++)
-			if (estimate_column(sum->series->column[r].data, sum->series->rows, scratch,
-					    &sum->region[r]) < 0)
-				rc = aslr_error_set(err, -ENOMEM, "out of memory");
-	}
+	for (unsigned s = 0; s < t->series_count; s++)
+		a->series[s].series = &t->series[s];
+	rc = list_variants(a);
+	for (unsigned s = 0; s < t->series_count && rc == 0; s++)
+		rc = estimate_series(&a->series[s], t->region_count, scratch);
 out_free:
 	free(scratch);
-	if (rc < 0)
+	if (rc < 0) {
 		analysis_free(a);
-	return rc;
+		return aslr_error_set(err, rc, "out of memory");
+	}
+	return 0;
 }
 
-static int same_group(const struct sample_series *x, const struct sample_series *y)
+void analysis_free(struct analysis *a)
 {
-	return strcmp(x->variant, y->variant) == 0 && x->rnd_bits == y->rnd_bits &&
-	       x->rnd_compat_bits == y->rnd_compat_bits;
+	for (unsigned s = 0; s < a->series_count; s++) {
+		free(a->series[s].region);
+		free(a->series[s].pair);
+		free(a->series[s].given);
+	}
+	free(a->series);
+	free(a->variant);
+	memset(a, 0, sizeof(*a));
+}
+
+struct series_key analysis_series_key(const struct analysis *a, unsigned s)
+{
+	return samples_series_key(a->series[s].series);
+}
+
+struct series_key analysis_group_key(const struct analysis *a, unsigned s)
+{
+	struct series_key key = analysis_series_key(a, s);
+
+	key.mode = -1;
+	return key;
 }
 
 unsigned analysis_group_end(const struct analysis *a, unsigned first)
 {
+	struct series_key group = analysis_group_key(a, first);
 	unsigned last = first + 1;
 
-	while (last < a->series_count && same_group(a->series[first].series, a->series[last].series))
+	while (last < a->series_count) {
+		struct series_key next = analysis_group_key(a, last);
+		if (!series_key_equal(&group, &next))
+			break;
 		last++;
+	}
 	return last;
 }
 
+/* The series' tag, or for one group only its mode part: the tag less "<group tag>-". */
 void analysis_series_tag(const struct analysis *a, unsigned s, char *buf, size_t size)
 {
-	const struct sample_series *x = a->series[s].series;
-	int n = 0;
+	struct series_key key = analysis_series_key(a, s), group = analysis_group_key(a, s);
+	char tag[SERIES_KEY_TEXT], group_tag[SERIES_KEY_TEXT];
+	size_t skip = 0;
 
-	buf[0] = '\0';
-	if (analysis_group_end(a, 0) < a->series_count) {
-		n = snprintf(buf, size, "%s-", x->variant);
-		if (x->rnd_bits >= 0)
-			n += snprintf(buf + n, size - (size_t)n, "rnd%d-", x->rnd_bits);
-		if (x->rnd_compat_bits >= 0)
-			n += snprintf(buf + n, size - (size_t)n, "compat%d-", x->rnd_compat_bits);
-	}
-	snprintf(buf + n, size - (size_t)n, "mode%d", x->mode);
+	series_key_tag(&key, tag, sizeof(tag));
+	if (analysis_group_end(a, 0) >= a->series_count)
+		skip = (size_t)series_key_tag(&group, group_tag, sizeof(group_tag)) + 1;
+	snprintf(buf, size, "%s", tag + skip);
 }
 
 void analysis_series_label(const struct analysis *a, unsigned s, char *buf, size_t size)
 {
-	const struct sample_series *x = a->series[s].series;
-	int n = snprintf(buf, size, "%s mode %d", x->variant, x->mode);
+	struct series_key key = analysis_series_key(a, s);
 
-	if (x->rnd_bits >= 0 && n >= 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - (size_t)n, ", mmap_rnd_bits %d", x->rnd_bits);
-	if (x->rnd_compat_bits >= 0 && n >= 0 && (size_t)n < size)
-		snprintf(buf + n, size - (size_t)n, ", mmap_rnd_compat_bits %d", x->rnd_compat_bits);
+	series_key_label(&key, buf, size);
 }
 
-int analysis_find_series(const struct analysis *a, const char *variant, int mode, int rnd_bits,
-			 int rnd_compat_bits)
+void analysis_group_tag(const struct analysis *a, unsigned first, char *buf, size_t size)
+{
+	struct series_key group = analysis_group_key(a, first);
+
+	buf[0] = '\0';
+	if (analysis_group_end(a, 0) < a->series_count)
+		series_key_tag(&group, buf, size);
+}
+
+void analysis_group_label(const struct analysis *a, unsigned first, char *buf, size_t size)
+{
+	struct series_key group = analysis_group_key(a, first);
+
+	series_key_label(&group, buf, size);
+}
+
+int analysis_find_series(const struct analysis *a, const struct series_key *key)
 {
 	for (unsigned s = 0; s < a->series_count; s++) {
-		const struct sample_series *x = a->series[s].series;
-		if (x->mode == mode && x->rnd_bits == rnd_bits && x->rnd_compat_bits == rnd_compat_bits &&
-		    strcmp(x->variant, variant) == 0)
+		struct series_key x = analysis_series_key(a, s);
+		if (series_key_equal(&x, key))
 			return (int)s;
 	}
 	return -1;
@@ -111,18 +163,50 @@ int analysis_knob(const struct sample_series *x, int knob)
 	return knob ? x->rnd_compat_bits : x->rnd_bits;
 }
 
-unsigned analysis_variants(const struct analysis *a, const char **names, unsigned max)
+const char *analysis_knob_name(int knob)
 {
-	unsigned n = 0;
+	return samples_csv_column_name(knob ? SAMPLES_CSV_RND_COMPAT_BITS : SAMPLES_CSV_RND_BITS);
+}
 
-	for (unsigned s = 0; s < a->series_count; s++) {
-		unsigned i = 0;
-		while (i < n && strcmp(names[i], a->series[s].series->variant) != 0)
-			i++;
-		if (i == n && n < max)
-			names[n++] = a->series[s].series->variant;
-	}
-	return n;
+int analysis_has_knob(const struct analysis *a, int knob)
+{
+	return knob ? a->table->has_rnd_compat_bits : a->table->has_rnd_bits;
+}
+
+static void forget_knob(struct series_key *key, int knob)
+{
+	if (knob)
+		key->rnd_compat_bits = -1;
+	else
+		key->rnd_bits = -1;
+}
+
+struct series_key analysis_knob_sweep(const struct analysis *a, int knob, int mode)
+{
+	struct series_key key = analysis_series_key(a, 0);
+
+	key.mode = mode;
+	forget_knob(&key, knob);
+	return key;
+}
+
+int analysis_in_knob_sweep(const struct analysis *a, unsigned s, int knob, int mode)
+{
+	struct series_key sweep = analysis_knob_sweep(a, knob, mode), x = analysis_series_key(a, s);
+
+	if (analysis_knob(a->series[s].series, knob) < 0)
+		return 0;
+	forget_knob(&x, knob);
+	return series_key_equal(&x, &sweep);
+}
+
+int analysis_variant_series(const struct analysis *a, unsigned v, int mode)
+{
+	struct series_key key = analysis_series_key(a, 0);
+
+	key.variant = a->variant[v];
+	key.mode = mode;
+	return analysis_find_series(a, &key);
 }
 
 int analysis_offset_constant(const struct analysis *a, unsigned s, unsigned r, unsigned q)
@@ -134,17 +218,5 @@ int analysis_offset_constant(const struct analysis *a, unsigned s, unsigned r, u
 		if (u[i] - v[i] != u[0] - v[0])
 			return 0;
 	return 1;
-}
-
-void analysis_free(struct analysis *a)
-{
-	for (unsigned s = 0; s < a->series_count; s++) {
-		free(a->series[s].region);
-		free(a->series[s].pair);
-		free(a->series[s].given);
-	}
-	free(a->series);
-	a->series = NULL;
-	a->series_count = 0;
 }
 

@@ -10,6 +10,7 @@
 #include "error.h"
 #include "estimate.h"
 #include "samples.h"
+#include "series_key.h"
 
 struct lowbits_estimate;
 
@@ -24,35 +25,66 @@ struct analysis {
 	const struct sample_table *table;
 	unsigned series_count;
 	struct series_summary *series;
+	unsigned variant_count;
+	const char **variant; /* the distinct variants, in series order (names borrowed from the table) */
 };
 
 /* Estimate every region of every series. 0 or -ENOMEM. The analysis borrows table. */
 int analysis_compute(struct analysis *a, const struct sample_table *table, struct aslr_error *err);
 void analysis_free(struct analysis *a);
 
-/* Series that share variant and knobs form a group (one table, one bar chart); the
- * group starting at series first ends before the returned index. */
+/* How series s is named (series_key.h); the key borrows the table's variant name. */
+struct series_key analysis_series_key(const struct analysis *a, unsigned s);
+
+/* The key of series s's group: the same with mode -1. Series that share variant and
+ * knob values form a group (one block of the table, one bar chart), in consecutive
+ * series (samples.h sorts them so). */
+struct series_key analysis_group_key(const struct analysis *a, unsigned s);
+
+/* The group starting at series first ends before the returned index. */
 unsigned analysis_group_end(const struct analysis *a, unsigned first);
 
-/* A file-name tag for series s: "mode2" when the table has one group, else
- * "<variant>[-rnd<bits>][-compat<bits>]-mode2". */
+/* A file-name tag for series s: series_key_tag ("pie-rnd28-mode2") when the table has
+ * several groups, else only "mode2" (plots/bits-mode2.png). */
 void analysis_series_tag(const struct analysis *a, unsigned s, char *buf, size_t size);
 
-/* "pie mode 1" and ", mmap_rnd_bits 28" etc. when the series has knobs: how text names a series. */
+/* series_key_label: "pie mode 2, mmap_rnd_bits 28". */
 void analysis_series_label(const struct analysis *a, unsigned s, char *buf, size_t size);
 
-/* The series with these keys, or -1. rnd_bits/rnd_compat_bits -1 match series without them. */
-int analysis_find_series(const struct analysis *a, const char *variant, int mode, int rnd_bits,
-			 int rnd_compat_bits);
+/* The group's tag ("pie-rnd28"), or "" when the table has one group. */
+void analysis_group_tag(const struct analysis *a, unsigned first, char *buf, size_t size);
+
+/* The group's label: "pie, mmap_rnd_bits 28". */
+void analysis_group_label(const struct analysis *a, unsigned first, char *buf, size_t size);
+
+/* The series named key, or -1. */
+int analysis_find_series(const struct analysis *a, const struct series_key *key);
 
 /* The highest mode any series has (-1 without series): where findings compare variants and knobs. */
 int analysis_highest_mode(const struct analysis *a);
 
-/* A series' value of knob 0 (mmap_rnd_bits) or 1 (mmap_rnd_compat_bits); -1 when not swept. */
+/* The kernel knobs a run may sweep: knob 0 is mmap_rnd_bits, knob 1 mmap_rnd_compat_bits. */
+enum { ANALYSIS_KNOBS = 2 };
+
+/* A series' value of the knob; -1 when not swept. */
 int analysis_knob(const struct sample_series *x, int knob);
 
-/* Distinct variants, in series order, into names (at most max); returns how many. */
-unsigned analysis_variants(const struct analysis *a, const char **names, unsigned max);
+/* The knob's name: its column in samples.csv (samples_csv_column_name), its sysctl in vm. */
+const char *analysis_knob_name(int knob);
+
+/* 1 when the table sweeps the knob (has its column). */
+int analysis_has_knob(const struct analysis *a, int knob);
+
+/* The series a knob's effect is read from (a series required): the first series' variant
+ * and other knob, at mode, every value of the knob. As a key, that knob is -1, so its label
+ * ("pie mode 2") names them all. */
+struct series_key analysis_knob_sweep(const struct analysis *a, int knob, int mode);
+
+/* 1 when series s is one of them. */
+int analysis_in_knob_sweep(const struct analysis *a, unsigned s, int knob, int mode);
+
+/* The series of variant v (a->variant[v]) at mode with the first series' knob values; -1 if none. */
+int analysis_variant_series(const struct analysis *a, unsigned v, int mode);
 
 /* 1 when regions r and q of series s keep one constant offset in every row. */
 int analysis_offset_constant(const struct analysis *a, unsigned s, unsigned r, unsigned q);

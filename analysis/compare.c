@@ -11,6 +11,8 @@
 #include "atomic_file.h"
 #include "gate.h"
 #include "gnuplot.h"
+#include "samples_csv.h"
+#include "series_key.h"
 #include "strbuf.h"
 
 /* The summary.json schemas this reader understands: /2 renamed and added fields, the
@@ -128,8 +130,8 @@ static int load_series(struct cmp_run *run, json_t *list, struct aslr_error *err
 			return bad_summary(err, run->path, "a series without variant, mode or regions");
 		snprintf(x->variant, sizeof(x->variant), "%s", json_string_value(variant));
 		x->mode = (int)json_integer_value(mode);
-		x->rnd_bits = knob_value(s, "mmap_rnd_bits");
-		x->rnd_compat_bits = knob_value(s, "mmap_rnd_compat_bits");
+		x->rnd_bits = knob_value(s, samples_csv_column_name(SAMPLES_CSV_RND_BITS));
+		x->rnd_compat_bits = knob_value(s, samples_csv_column_name(SAMPLES_CSV_RND_COMPAT_BITS));
 		x->samples = json_integer_value(json_object_get(s, "samples"));
 		run->series_count++;
 		rc = load_regions(x, regions, run->path, err);
@@ -181,10 +183,16 @@ void compare_free(struct cmp_run *run)
 	run->series_count = 0;
 }
 
+struct series_key compare_series_key(const struct cmp_series *s)
+{
+	return (struct series_key){ s->variant, s->mode, s->rnd_bits, s->rnd_compat_bits };
+}
+
 static int same_key(const struct cmp_series *a, const struct cmp_series *b)
 {
-	return a->mode == b->mode && a->rnd_bits == b->rnd_bits && a->rnd_compat_bits == b->rnd_compat_bits &&
-	       strcmp(a->variant, b->variant) == 0;
+	struct series_key x = compare_series_key(a), y = compare_series_key(b);
+
+	return series_key_equal(&x, &y);
 }
 
 const struct cmp_series *compare_match(const struct cmp_run *run, const struct cmp_series *key)
@@ -205,12 +213,9 @@ static const struct cmp_region *find_region(const struct cmp_series *s, const ch
 
 static void series_label(const struct cmp_series *s, char *buf, size_t size)
 {
-	int n = snprintf(buf, size, "%s mode %d", s->variant, s->mode);
+	struct series_key key = compare_series_key(s);
 
-	if (s->rnd_bits >= 0 && n >= 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - (size_t)n, ", mmap_rnd_bits %d", s->rnd_bits);
-	if (s->rnd_compat_bits >= 0 && n >= 0 && (size_t)n < size)
-		snprintf(buf + n, size - (size_t)n, ", mmap_rnd_compat_bits %d", s->rnd_compat_bits);
+	series_key_label(&key, buf, size);
 }
 
 /* Every series key, in the order first seen (first run first); keys point into the runs. */
@@ -250,12 +255,9 @@ static unsigned all_regions(const struct cmp_run *runs, unsigned n, const struct
 
 static void series_tag(const struct cmp_series *s, char *buf, size_t size)
 {
-	int n = snprintf(buf, size, "%s-mode%d", s->variant, s->mode);
+	struct series_key key = compare_series_key(s);
 
-	if (s->rnd_bits >= 0 && n >= 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - (size_t)n, "-rnd%d", s->rnd_bits);
-	if (s->rnd_compat_bits >= 0 && n >= 0 && (size_t)n < size)
-		snprintf(buf + n, size - (size_t)n, "-compat%d", s->rnd_compat_bits);
+	series_key_tag(&key, buf, size);
 }
 
 static int comparable(const struct cmp_region *r)
@@ -295,7 +297,7 @@ static void key_table(struct strbuf *md, FILE *out, const struct cmp_run *runs, 
 {
 	const char *names[256];
 	unsigned nr = all_regions(runs, n, key, names, 256);
-	char label[200], cell[64];
+	char label[SERIES_KEY_TEXT], cell[64];
 
 	series_label(key, label, sizeof(label));
 	strbuf_printf(md, "## %s\n\n| region |", label);
@@ -342,7 +344,7 @@ static void key_plot(struct gnuplot_job *job, const struct cmp_run *runs, unsign
 	const char *names[256];
 	unsigned nr = all_regions(runs, n, key, names, 256);
 	struct strbuf body = { 0 };
-	char label[200];
+	char label[SERIES_KEY_TEXT];
 	double width = 0.8 / n;
 
 	for (unsigned r = 0; r < n; r++) {
@@ -388,7 +390,7 @@ static void unmatched(struct strbuf *md, FILE *out, const struct cmp_run *runs, 
 		      const struct cmp_series **keys, unsigned nk)
 {
 	int header = 0;
-	char label[200];
+	char label[SERIES_KEY_TEXT];
 
 	for (unsigned k = 0; k < nk; k++) {
 		int missing = 0;
@@ -428,7 +430,7 @@ int compare_write(const struct cmp_run *runs, unsigned n, const char *dir, FILE 
 	unsigned nk = all_keys(runs, n, keys, 512);
 	struct strbuf md = { 0 };
 	struct aslr_error plot_err;
-	char path[PATH_MAX], tag[160], name[200];
+	char path[PATH_MAX], tag[SERIES_KEY_TEXT], name[SERIES_KEY_TEXT + 16];
 	int rc;
 
 	memset(&job, 0, sizeof(job));
@@ -462,7 +464,7 @@ int compare_write(const struct cmp_run *runs, unsigned n, const char *dir, FILE 
 unsigned compare_baseline(const struct cmp_run *old, const struct cmp_run *now, double tolerance, FILE *out)
 {
 	unsigned regressions = 0;
-	char label[200];
+	char label[SERIES_KEY_TEXT];
 
 	for (unsigned i = 0; i < old->series_count; i++) {
 		const struct cmp_series *o = &old->series[i], *x = compare_match(now, o);

@@ -12,6 +12,7 @@
 
 #include "error.h"
 #include "gate.h"
+#include "series_key.h"
 
 enum { COMPARE_MAX_RUNS = 16 };
 
@@ -40,6 +41,9 @@ int compare_region_from_json(struct cmp_region *r, const char *name, const json_
  * FILE:LINE:COLUMN), other -errno for I/O. */
 int compare_load(struct cmp_run *run, const char *path, struct aslr_error *err);
 void compare_free(struct cmp_run *run);
+
+/* How s is named (series_key.h); the key borrows s->variant. */
+struct series_key compare_series_key(const struct cmp_series *s);
 
 /* The series of run with the same variant, mode and knobs as key, or NULL. */
 const struct cmp_series *compare_match(const struct cmp_run *run, const struct cmp_series *key);

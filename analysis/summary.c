@@ -166,10 +166,9 @@ static json_t *series_json(const struct analysis *a, unsigned index)
 	json_t *regions = json_object();
 	json_t *obj = json_pack("{s:s, s:i}", "variant", s->series->variant, "mode", s->series->mode);
 
-	if (t->has_rnd_bits)
-		json_object_set_new(obj, "mmap_rnd_bits", json_integer(s->series->rnd_bits));
-	if (t->has_rnd_compat_bits)
-		json_object_set_new(obj, "mmap_rnd_compat_bits", json_integer(s->series->rnd_compat_bits));
+	for (int knob = 0; knob < ANALYSIS_KNOBS; knob++)
+		if (analysis_has_knob(a, knob))
+			json_object_set_new(obj, analysis_knob_name(knob), json_integer(analysis_knob(s->series, knob)));
 	json_object_set_new(obj, "samples", json_integer((json_int_t)s->series->rows));
 	for (unsigned r = 0; r < t->region_count; r++)
 		json_object_set_new(regions, t->region[r], summary_region_json(&s->region[r]));
@@ -193,81 +192,91 @@ json_t *summary_to_json(const struct analysis *a, const json_t *run)
 }
 
 /* One CSV number: empty for null, %.6g otherwise. */
-static void csv_num(char **p, double v)
+static void csv_num(struct strbuf *sb, double v)
 {
-	*p += isfinite(v) ? sprintf(*p, ",%.6g", v) : sprintf(*p, ",");
+	if (isfinite(v))
+		strbuf_printf(sb, ",%.6g", v);
+	else
+		strbuf_printf(sb, ",");
 }
 
-static void csv_bit(char **p, int bit)
+static void csv_bit(struct strbuf *sb, int bit)
 {
-	*p += bit < 0 ? sprintf(*p, ",") : sprintf(*p, ",%d", bit);
+	if (bit < 0)
+		strbuf_printf(sb, ",");
+	else
+		strbuf_printf(sb, ",%d", bit);
 }
 
-static size_t csv_row(char *buf, const struct sample_table *t, const struct sample_series *s,
-		      const char *region, const struct region_estimate *e)
+static const char *csv_bool(int v)
 {
-	char *p = buf;
+	return v ? ",true" : ",false";
+}
 
-	p += sprintf(p, "%s,%d", s->variant, s->mode);
-	if (t->has_rnd_bits)
-		p += sprintf(p, ",%d", s->rnd_bits);
-	if (t->has_rnd_compat_bits)
-		p += sprintf(p, ",%d", s->rnd_compat_bits);
-	p += sprintf(p, ",%s,%llu,%llu", region, (unsigned long long)e->samples,
-		     (unsigned long long)e->distinct);
-	csv_bit(&p, e->alignment_bit);
-	csv_bit(&p, e->highest_bit);
-	p += sprintf(p, ",%d", e->varying_bits);
-	csv_num(&p, e->bit_entropy_sum);
-	csv_num(&p, e->range_bits);
-	p += sprintf(p, ",%llu", (unsigned long long)e->collision_pairs);
-	csv_num(&p, e->collision_bits);
-	csv_num(&p, e->collision_ci_low);
-	csv_num(&p, e->collision_ci_high);
-	csv_num(&p, e->collision_lower_bound);
-	csv_num(&p, e->min_entropy_bits);
-	csv_num(&p, e->shannon_mm_bits);
-	p += sprintf(p, ",%s", e->saturated ? "true" : "false");
-	csv_num(&p, e->chi2_p);
-	csv_num(&p, e->estimate_bits);
-	p += sprintf(p, ",%s,%s,%llu,%llu", estimate_kind_name(e->kind), e->absent ? "true" : "false",
-		     (unsigned long long)e->missing, (unsigned long long)e->mcv_count);
-	csv_num(&p, e->mcv_share);
-	p += sprintf(p, ",%s", e->shannon_saturated ? "true" : "false");
-	csv_num(&p, e->serial_lag1_p);
-	csv_num(&p, e->runs_p);
-	p += sprintf(p, ",%s\n", e->serial_rejected ? "true" : "false");
-	return (size_t)(p - buf);
+/* The series' fixed columns, as samples.csv has them (samples_csv.h). */
+static void csv_series(struct strbuf *sb, const struct analysis *a, const struct sample_series *s)
+{
+	strbuf_printf(sb, "%s,%d", s->variant, s->mode);
+	for (int knob = 0; knob < ANALYSIS_KNOBS; knob++)
+		if (analysis_has_knob(a, knob))
+			strbuf_printf(sb, ",%d", analysis_knob(s, knob));
+}
+
+static void csv_row(struct strbuf *sb, const struct analysis *a, const struct sample_series *s, const char *region,
+		    const struct region_estimate *e)
+{
+	csv_series(sb, a, s);
+	strbuf_printf(sb, ",%s,%llu,%llu", region, (unsigned long long)e->samples, (unsigned long long)e->distinct);
+	csv_bit(sb, e->alignment_bit);
+	csv_bit(sb, e->highest_bit);
+	strbuf_printf(sb, ",%d", e->varying_bits);
+	csv_num(sb, e->bit_entropy_sum);
+	csv_num(sb, e->range_bits);
+	strbuf_printf(sb, ",%llu", (unsigned long long)e->collision_pairs);
+	csv_num(sb, e->collision_bits);
+	csv_num(sb, e->collision_ci_low);
+	csv_num(sb, e->collision_ci_high);
+	csv_num(sb, e->collision_lower_bound);
+	csv_num(sb, e->min_entropy_bits);
+	csv_num(sb, e->shannon_mm_bits);
+	strbuf_printf(sb, "%s", csv_bool(e->saturated));
+	csv_num(sb, e->chi2_p);
+	csv_num(sb, e->estimate_bits);
+	strbuf_printf(sb, ",%s%s,%llu,%llu", estimate_kind_name(e->kind), csv_bool(e->absent),
+		      (unsigned long long)e->missing, (unsigned long long)e->mcv_count);
+	csv_num(sb, e->mcv_share);
+	strbuf_printf(sb, "%s", csv_bool(e->shannon_saturated));
+	csv_num(sb, e->serial_lag1_p);
+	csv_num(sb, e->runs_p);
+	strbuf_printf(sb, "%s\n", csv_bool(e->serial_rejected));
+}
+
+static void csv_header(struct strbuf *sb, const struct analysis *a)
+{
+	strbuf_printf(sb, "%s,%s", samples_csv_column_name(SAMPLES_CSV_VARIANT), samples_csv_column_name(SAMPLES_CSV_MODE));
+	for (int knob = 0; knob < ANALYSIS_KNOBS; knob++)
+		if (analysis_has_knob(a, knob))
+			strbuf_printf(sb, ",%s", analysis_knob_name(knob));
+	strbuf_printf(sb, ",region,samples,distinct,alignment_bit,highest_bit,varying_bits,bit_entropy_sum,range_bits,"
+			  "collision_pairs,collision_bits,collision_ci_low,collision_ci_high,collision_lower_bound,"
+			  "min_entropy_bits,shannon_mm_bits,saturated,chi2_p,estimate_bits,estimate_kind,absent,missing,"
+			  "mcv_count,mcv_share,shannon_saturated,serial_lag1_p,runs_p,serial_rejected\n");
 }
 
 static int write_csv(const struct analysis *a, const char *path, struct aslr_error *err)
 {
 	const struct sample_table *t = a->table;
-	struct aslr_atomic_file f;
-	char row[1024];
-	int rc = aslr_atomic_open(&f, path, err);
-	size_t n;
+	struct strbuf sb = { 0 };
+	int rc;
 
-	if (rc < 0)
-		return rc;
-	n = (size_t)sprintf(row, "variant,mode%s%s,region,samples,distinct,alignment_bit,highest_bit,"
-			    "varying_bits,bit_entropy_sum,range_bits,collision_pairs,collision_bits,"
-			    "collision_ci_low,collision_ci_high,collision_lower_bound,min_entropy_bits,"
-			    "shannon_mm_bits,saturated,chi2_p,estimate_bits,estimate_kind,absent,missing,"
-			    "mcv_count,mcv_share,shannon_saturated,serial_lag1_p,runs_p,serial_rejected\n",
-			    t->has_rnd_bits ? ",mmap_rnd_bits" : "",
-			    t->has_rnd_compat_bits ? ",mmap_rnd_compat_bits" : "");
-	rc = aslr_atomic_write(&f, row, n, err);
-	for (unsigned s = 0; s < a->series_count && rc == 0; s++)
-		for (unsigned r = 0; r < t->region_count && rc == 0; r++) {
-			n = csv_row(row, t, a->series[s].series, t->region[r], &a->series[s].region[r]);
-			rc = aslr_atomic_write(&f, row, n, err);
-		}
-	if (rc < 0) {
-		aslr_atomic_abort(&f);
-		return rc;
-	}
-	return aslr_atomic_commit(&f, err);
+	csv_header(&sb, a);
+	for (unsigned s = 0; s < a->series_count; s++)
+		for (unsigned r = 0; r < t->region_count; r++)
+			csv_row(&sb, a, a->series[s].series, t->region[r], &a->series[s].region[r]);
+	rc = sb.failed ? aslr_error_set(err, -ENOMEM, "cannot format summary.csv: out of memory")
+		       : aslr_write_file_atomic(path, sb.text, sb.len, err);
+	strbuf_free(&sb);
+	return rc;
 }
 
 static int write_json(const struct analysis *a, const json_t *run, const char *path,

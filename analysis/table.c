@@ -36,13 +36,12 @@ void table_cell(char *buf, size_t size, const struct region_estimate *e)
 	}
 }
 
-static void group_title(FILE *out, const struct sample_series *s, size_t n_min, size_t n_max)
+static void group_title(FILE *out, const struct analysis *a, unsigned first, size_t n_min, size_t n_max)
 {
-	fprintf(out, "\n%s", s->variant);
-	if (s->rnd_bits >= 0)
-		fprintf(out, ", mmap_rnd_bits=%d", s->rnd_bits);
-	if (s->rnd_compat_bits >= 0)
-		fprintf(out, ", mmap_rnd_compat_bits=%d", s->rnd_compat_bits);
+	char label[SERIES_KEY_TEXT];
+
+	analysis_group_label(a, first, label, sizeof(label));
+	fprintf(out, "\n%s", label);
 	if (n_min == n_max)
 		fprintf(out, ": bits of randomness per region, N = %zu per mode\n", n_min);
 	else
@@ -61,7 +60,7 @@ static void print_group(FILE *out, const struct analysis *a, unsigned first, uns
 		n_min = n < n_min ? n : n_min;
 		n_max = n > n_max ? n : n_max;
 	}
-	group_title(out, a->series[first].series, n_min, n_max);
+	group_title(out, a, first, n_min, n_max);
 	fprintf(out, "%-*s", REGION_WIDTH, "region");
 	for (unsigned s = first; s < last; s++) {
 		snprintf(cell, sizeof(cell), "mode %d", a->series[s].series->mode);
@@ -88,14 +87,15 @@ static void print_notes(FILE *out, const struct analysis *a, const char *title, 
 
 	for (unsigned s = 0; s < a->series_count; s++) {
 		unsigned char done[SAMPLES_MAX_COLUMNS] = { 0 };
+		char label[SERIES_KEY_TEXT];
+		analysis_series_label(a, s, label, sizeof(label));
 		for (unsigned r = 0; r < t->region_count; r++) {
 			char text[256], other[256];
 			if (done[r] || !note(&a->series[s].region[r], text, sizeof(text)))
 				continue;
 			if (!header++)
 				fprintf(out, "\n%s\n", title);
-			int col = fprintf(out, "  %s mode %d, %s: %s", a->series[s].series->variant,
-					  a->series[s].series->mode, text, t->region[r]);
+			int col = fprintf(out, "  %s, %s: %s", label, text, t->region[r]);
 			for (unsigned q = r + 1; q < t->region_count; q++) {
 				if (done[q] || !note(&a->series[s].region[q], other, sizeof(other)) ||
 				    strcmp(text, other) != 0)
@@ -143,6 +143,7 @@ static void print_leaks(FILE *out, const struct analysis *a)
 	for (unsigned s = 0; s < a->series_count && a->series[s].pair; s++) {
 		static struct region_block block[MAX_BLOCKS];
 		unsigned n = conditional_blocks(a, s, block);
+		char label[SERIES_KEY_TEXT];
 		int col, moving = 0;
 		for (unsigned r = 0; r < t->region_count; r++)
 			moving |= estimate_moves(&a->series[s].region[r]);
@@ -152,7 +153,8 @@ static void print_leaks(FILE *out, const struct analysis *a)
 			fprintf(out, "\nleaks: {blocks that move as one}, then A|B = bits of A left once B leaked "
 				     "(best leak):\nH(A|B) from A - B given B's low bits; H(A - B) alone is an upper "
 				     "bound\n");
-		col = fprintf(out, "  %s mode %d:", a->series[s].series->variant, a->series[s].series->mode);
+		analysis_series_label(a, s, label, sizeof(label));
+		col = fprintf(out, "  %s:", label);
 		for (unsigned b = 0; b < n; b++) {
 			char text[400];
 			int len = 0;

@@ -75,12 +75,12 @@ static const char *run_release(const json_t *run)
 static int write_pictures_and_report(struct analyze_request *req, const struct analysis *a,
 				     const json_t *run, const char *dir, struct aslr_error *err)
 {
-	static struct plot_list plots;
+	struct plot_list plots = { 0 };
 	char why[ASLR_ERROR_TEXT + 340];
 	struct aslr_error plot_err;
 	const char *note = NULL;
+	int rc;
 
-	plots.count = 0;
 	if (req->no_plots) {
 		note = "not drawn (asked not to)";
 	} else if (plots_draw(a, run_release(run), dir, &plots, &plot_err) < 0) {
@@ -93,7 +93,9 @@ static int write_pictures_and_report(struct analyze_request *req, const struct a
 		note = why;
 	}
 	snprintf(req->report, sizeof(req->report), "%s/report.md", dir);
-	return report_write(a, run, &plots, note, dir, err);
+	rc = report_write(a, run, &plots, note, dir, err);
+	plot_list_free(&plots);
+	return rc;
 }
 
 /* Missing cells into req->warning, one sentence per region joined by " " (cut at its

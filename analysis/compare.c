@@ -425,7 +425,7 @@ static void unmatched(struct strbuf *md, FILE *out, const struct cmp_run *runs, 
 int compare_write(const struct cmp_run *runs, unsigned n, const char *dir, FILE *out,
 		  char *plots_warning, size_t warning_size, struct aslr_error *err)
 {
-	static struct gnuplot_job job;
+	struct gnuplot_job job = { 0 };
 	const struct cmp_series *keys[512];
 	unsigned nk = all_keys(runs, n, keys, 512);
 	struct strbuf md = { 0 };
@@ -433,7 +433,6 @@ int compare_write(const struct cmp_run *runs, unsigned n, const char *dir, FILE 
 	char path[PATH_MAX], tag[SERIES_KEY_TEXT], name[SERIES_KEY_TEXT + 16];
 	int rc;
 
-	memset(&job, 0, sizeof(job));
 	plots_warning[0] = '\0';
 	runs_table(&md, runs, n);
 	for (unsigned k = 0; k < nk; k++) {

@@ -16,8 +16,24 @@ static const char *const mode_colors[] = { "#999999", "#4477aa", "#ee6677", "#22
 
 static void add_name(struct plot_list *list, const char *name)
 {
-	if (list->count < sizeof(list->name) / sizeof(list->name[0]))
-		snprintf(list->name[list->count++], sizeof(list->name[0]), "%s", name);
+	char **grown = list->failed ? NULL : realloc(list->name, (list->count + 1) * sizeof(*grown));
+	char *copy = grown ? strdup(name) : NULL;
+
+	if (grown)
+		list->name = grown;
+	if (!copy) {
+		list->failed = 1;
+		return;
+	}
+	list->name[list->count++] = copy;
+}
+
+void plot_list_free(struct plot_list *list)
+{
+	for (unsigned i = 0; i < list->count; i++)
+		free(list->name[i]);
+	free(list->name);
+	memset(list, 0, sizeof(*list));
 }
 
 static void region_tics(struct strbuf *sb, const struct sample_table *t, const char *axis)
@@ -333,8 +349,8 @@ static unsigned plots_hist_regions(const struct analysis *a, unsigned s, unsigne
 	return chosen;
 }
 
-void plots_plan(const struct analysis *a, const char *release, const char *dir, struct gnuplot_job *job,
-		struct plot_list *list)
+int plots_plan(const struct analysis *a, const char *release, const char *dir, struct gnuplot_job *job,
+	       struct plot_list *list)
 {
 	char tag[SERIES_KEY_TEXT], name[SERIES_KEY_TEXT + 16];
 	unsigned hist[PLOTS_MAX_HIST], n_hist, group_end = analysis_group_end(a, 0);
@@ -372,23 +388,27 @@ void plots_plan(const struct analysis *a, const char *release, const char *dir, 
 		hist_plot(job, a, group_end - 1, hist[i], dir, name);
 		add_name(list, name);
 	}
+	return job->failed || job->script.failed || list->failed ? -ENOMEM : 0;
 }
 
 int plots_draw(const struct analysis *a, const char *release, const char *dir,
 	       struct plot_list *list, struct aslr_error *err)
 {
-	static struct gnuplot_job job;
+	struct gnuplot_job job = { 0 };
 	char plots_dir[PATH_MAX];
 	int rc;
 
-	memset(&job, 0, sizeof(job));
-	list->count = 0;
 	snprintf(plots_dir, sizeof(plots_dir), "%s/plots", dir);
 	if (mkdir(plots_dir, 0755) < 0 && errno != EEXIST)
 		return aslr_error_at(err, -errno, plots_dir, 0, 0, "cannot create: %s", strerror(errno));
-	plots_plan(a, release ? release : "(unknown kernel)", plots_dir, &job, list);
-	rc = gnuplot_run(&job, err);
+	rc = plots_plan(a, release ? release : "(unknown kernel)", plots_dir, &job, list);
+	if (rc < 0) {
+		gnuplot_job_free(&job);
+		rc = aslr_error_set(err, rc, "out of memory");
+	} else {
+		rc = gnuplot_run(&job, err);
+	}
 	if (rc < 0)
-		list->count = 0;
+		plot_list_free(list);
 	return rc;
 }

@@ -16,18 +16,24 @@
 
 enum { PLOTS_MAX_HIST = 3 };
 
+/* What was drawn. Start from { 0 }; plot_list_free. */
 struct plot_list {
 	unsigned count;
-	char name[128][128]; /* base names, e.g. "entropy", "bits-mode2" (no extension) */
+	char **name; /* allocated base names, e.g. "entropy", "bits-mode2" (no extension) */
+	int failed;  /* out of memory: names are missing */
 };
 
-/* The script that draws every plot of a into dir (the plots folder) and the names it
- * draws, into job and list; nothing is run. release: the kernel release for titles. */
-void plots_plan(const struct analysis *a, const char *release, const char *dir, struct gnuplot_job *job,
-		struct plot_list *list);
+void plot_list_free(struct plot_list *list);
 
-/* release: the kernel release for titles (NULL: unknown). Fills list with what was
- * drawn. 0, -ENOENT (no gnuplot), or another -errno. */
+/* The script that draws every plot of a into dir (the plots folder) and the names it
+ * draws, appended to job and list (both from { 0 }); nothing is run. release: the kernel
+ * release for titles. 0, or -ENOMEM (job or list incomplete: the caller frees both). */
+int plots_plan(const struct analysis *a, const char *release, const char *dir, struct gnuplot_job *job,
+	       struct plot_list *list);
+
+/* release: the kernel release for titles (NULL: unknown). Fills list (from { 0 }) with
+ * what was drawn, every name's PNG and SVG on disk; empty on failure. 0, -ENOENT (no
+ * gnuplot), or another -errno. */
 int plots_draw(const struct analysis *a, const char *release, const char *dir,
 	       struct plot_list *list, struct aslr_error *err);
 

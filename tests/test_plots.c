@@ -24,23 +24,20 @@ enum { VARIANTS = 6, MODES = 3, SERIES = VARIANTS * MODES, MOVING_SERIES = VARIA
 enum { VARIANT_PLOTS = VARIANTS + 2 * SERIES + MOVING_SERIES + HISTS };
 
 struct planned {
-	struct gnuplot_job *job;
+	struct gnuplot_job job;
 	struct plot_list list;
 };
 
 static void plan(const struct analysis_fixture *f, struct planned *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->job = calloc(1, sizeof(*p->job));
-	assert_non_null(p->job);
-	plots_plan(&f->analysis, "6.0-test", "/nonexistent/plots", p->job, &p->list);
-	assert_false(p->job->script.failed);
+	assert_int_equal(plots_plan(&f->analysis, "6.0-test", "/nonexistent/plots", &p->job, &p->list), 0);
 }
 
 static void planned_free(struct planned *p)
 {
-	strbuf_free(&p->job->script);
-	free(p->job);
+	gnuplot_job_free(&p->job);
+	plot_list_free(&p->list);
 }
 
 static int has_name(const struct plot_list *list, const char *name)
@@ -93,9 +90,9 @@ static void test_sweep_named_and_titled_apart(void **state)
 		if (!has_name(&p.list, want[i]))
 			fail_msg("no plot %s", want[i]);
 	/* every plot has a title of its own (each is drawn twice: PNG and SVG) */
-	assert_int_equal(distinct_titles(p.job->script.text), p.list.count);
-	assert_non_null(strstr(p.job->script.text, "mmap_rnd_bits 28: P(bit = 1)"));
-	assert_non_null(strstr(p.job->script.text, "mmap_rnd_bits 30: P(bit = 1)"));
+	assert_int_equal(distinct_titles(p.job.script.text), p.list.count);
+	assert_non_null(strstr(p.job.script.text, "mmap_rnd_bits 28: P(bit = 1)"));
+	assert_non_null(strstr(p.job.script.text, "mmap_rnd_bits 30: P(bit = 1)"));
 	planned_free(&p);
 	af_free(&f);
 	strbuf_free(&csv);
@@ -135,7 +132,7 @@ static void test_variants_planned(void **state)
 	assert_int_equal(af_load(&f, &csv, 1), 0);
 	plan(&f, &p);
 	assert_int_equal(p.list.count, VARIANT_PLOTS);
-	assert_int_equal(distinct_titles(p.job->script.text), VARIANT_PLOTS);
+	assert_int_equal(distinct_titles(p.job.script.text), VARIANT_PLOTS);
 	planned_free(&p);
 	af_free(&f);
 	strbuf_free(&csv);

@@ -282,7 +282,7 @@ static void check_png(const char *path)
 static void test_plots_and_report(void **state)
 {
 	struct fixture *f = *state;
-	static struct plot_list plots;
+	struct plot_list plots = { 0 };
 	struct aslr_error err;
 	struct strbuf sb = { 0 };
 	char path[800];
@@ -327,6 +327,7 @@ static void test_plots_and_report(void **state)
 	assert_contains(sb.text, "## Findings");
 	assert_contains(sb.text, "build/bin/aslr-analyze");
 	strbuf_free(&sb);
+	plot_list_free(&plots);
 }
 
 /* aslr-analyze where no gnuplot can be found: exit 0, a warning, everything but plots. */

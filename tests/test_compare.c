@@ -142,6 +142,29 @@ static void test_three_runs_one_lacking_a_mode(void **state)
 	free(dir);
 }
 
+/* Where gnuplot cannot be started, compare.md links no plot and says why. */
+static void test_compare_without_gnuplot_links_nothing(void **state)
+{
+	char dir[700], path[800], *md;
+	char *argv[] = { (char[]){ ANALYZE }, (char[]){ "--compare" }, (char[]){ DATA "/base" },
+			 (char[]){ DATA "/regressed" }, (char[]){ "--out" }, dir, NULL };
+	char *envp[] = { (char[]){ "PATH=/nonexistent" }, NULL };
+	int status;
+
+	snprintf(dir, sizeof(dir), "%s/no-gnuplot", (char *)*state);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	status = tu_run_env(argv, envp, out_path, err_path);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	snprintf(path, sizeof(path), "%s/compare.md", dir);
+	md = tu_read_file(path, NULL);
+	assert_contains(md, "## pie mode 2");
+	assert_contains(md, "> Plots: no plots: gnuplot cannot be started");
+	if (strstr(md, "](compare-"))
+		fail_msg("compare.md links plots that were not drawn:\n%s", md);
+	free(md);
+}
+
 /* Run folder dir/name holding csv, analyzed (no plots). */
 static void analyzed_run(const char *dir, const char *name, const struct strbuf *csv, char *run, size_t size)
 {
@@ -304,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_compare_marks_differences_beyond_intervals),
 		cmocka_unit_test(test_bad_summaries),
 		cmocka_unit_test(test_sweep_compared_apart),
+		cmocka_unit_test(test_compare_without_gnuplot_links_nothing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

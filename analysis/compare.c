@@ -80,6 +80,8 @@ int compare_region_from_json(struct cmp_region *r, const char *name, const json_
 	if (!json_is_string(kind) || !(json_is_number(bits) ||
 				       (json_is_null(bits) && strcmp(json_string_value(kind), "insufficient") == 0)))
 		return bad_summary(err, path, "a region without estimate_bits or estimate_kind");
+	if (strlen(name) >= sizeof(r->name) || strlen(json_string_value(kind)) >= sizeof(r->kind))
+		return bad_summary(err, path, "a region name or estimate_kind longer than compare.h allows");
 	memset(r, 0, sizeof(*r));
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	snprintf(r->kind, sizeof(r->kind), "%s", json_string_value(kind));
@@ -128,6 +130,8 @@ static int load_series(struct cmp_run *run, json_t *list, struct aslr_error *err
 		int rc;
 		if (!json_is_string(variant) || !json_is_integer(mode) || !json_is_object(regions))
 			return bad_summary(err, run->path, "a series without variant, mode or regions");
+		if (strlen(json_string_value(variant)) >= sizeof(x->variant))
+			return bad_summary(err, run->path, "a variant name longer than compare.h allows");
 		snprintf(x->variant, sizeof(x->variant), "%s", json_string_value(variant));
 		x->mode = (int)json_integer_value(mode);
 		x->rnd_bits = knob_value(s, samples_csv_column_name(SAMPLES_CSV_RND_BITS));
@@ -218,39 +222,55 @@ static void series_label(const struct cmp_series *s, char *buf, size_t size)
 	series_key_label(&key, buf, size);
 }
 
-/* Every series key, in the order first seen (first run first); keys point into the runs. */
-static unsigned all_keys(const struct cmp_run *runs, unsigned n, const struct cmp_series **keys, unsigned max)
+/* Every series key, in the order first seen (first run first), into *keys (allocated;
+ * they point into the runs). 0 or -ENOMEM. */
+static int all_keys(const struct cmp_run *runs, unsigned n, const struct cmp_series ***keys, unsigned *count)
 {
-	unsigned count = 0;
+	size_t most = 1;
 
+	for (unsigned r = 0; r < n; r++)
+		most += runs[r].series_count;
+	*count = 0;
+	*keys = calloc(most, sizeof(**keys));
+	if (!*keys)
+		return -ENOMEM;
 	for (unsigned r = 0; r < n; r++)
 		for (unsigned i = 0; i < runs[r].series_count; i++) {
 			unsigned k = 0;
-			while (k < count && !same_key(keys[k], &runs[r].series[i]))
+			while (k < *count && !same_key((*keys)[k], &runs[r].series[i]))
 				k++;
-			if (k == count && count < max)
-				keys[count++] = &runs[r].series[i];
+			if (k == *count)
+				(*keys)[(*count)++] = &runs[r].series[i];
 		}
-	return count;
+	return 0;
 }
 
-/* Region names of key's series over all runs, first seen first. */
-static unsigned all_regions(const struct cmp_run *runs, unsigned n, const struct cmp_series *key,
-			    const char **names, unsigned max)
+/* Region names of key's series over all runs, first seen first, into *names (allocated;
+ * they point into the runs). 0 or -ENOMEM. */
+static int all_regions(const struct cmp_run *runs, unsigned n, const struct cmp_series *key, const char ***names,
+		       unsigned *count)
 {
-	unsigned count = 0;
+	size_t most = 1;
 
+	for (unsigned r = 0; r < n; r++) {
+		const struct cmp_series *s = compare_match(&runs[r], key);
+		most += s ? s->region_count : 0;
+	}
+	*count = 0;
+	*names = calloc(most, sizeof(**names));
+	if (!*names)
+		return -ENOMEM;
 	for (unsigned r = 0; r < n; r++) {
 		const struct cmp_series *s = compare_match(&runs[r], key);
 		for (unsigned i = 0; s && i < s->region_count; i++) {
 			unsigned k = 0;
-			while (k < count && strcmp(names[k], s->region[i].name) != 0)
+			while (k < *count && strcmp((*names)[k], s->region[i].name) != 0)
 				k++;
-			if (k == count && count < max)
-				names[count++] = s->region[i].name;
+			if (k == *count)
+				(*names)[(*count)++] = s->region[i].name;
 		}
 	}
-	return count;
+	return 0;
 }
 
 static void series_tag(const struct cmp_series *s, char *buf, size_t size)
@@ -292,11 +312,10 @@ static void diff_text(const struct cmp_region *base, const struct cmp_region *x,
 	snprintf(buf, size, " (%+.1f%s)", fabs(d) < 0.05 ? 0.0 : d, beyond ? "*" : ""); /* no "-0.0" */
 }
 
+/* Key's table (regions names[0..nr) by run) to md and out (may be NULL). */
 static void key_table(struct strbuf *md, FILE *out, const struct cmp_run *runs, unsigned n,
-		      const struct cmp_series *key)
+		      const struct cmp_series *key, const char **names, unsigned nr)
 {
-	const char *names[256];
-	unsigned nr = all_regions(runs, n, key, names, 256);
 	char label[SERIES_KEY_TEXT], cell[64];
 
 	series_label(key, label, sizeof(label));
@@ -338,11 +357,10 @@ static void key_table(struct strbuf *md, FILE *out, const struct cmp_run *runs, 
 	strbuf_printf(md, "\n");
 }
 
-static void key_plot(struct gnuplot_job *job, const struct cmp_run *runs, unsigned n,
-		     const struct cmp_series *key, unsigned k, const char *dir, const char *name)
+/* Key's bar chart (regions names[0..nr) by run), the k-th of the job. */
+static void key_plot(struct gnuplot_job *job, const struct cmp_run *runs, unsigned n, const struct cmp_series *key,
+		     unsigned k, const char **names, unsigned nr, const char *dir, const char *name)
 {
-	const char *names[256];
-	unsigned nr = all_regions(runs, n, key, names, 256);
 	struct strbuf body = { 0 };
 	char label[SERIES_KEY_TEXT];
 	double width = 0.8 / n;
@@ -422,41 +440,89 @@ static void unmatched(struct strbuf *md, FILE *out, const struct cmp_run *runs, 
 		strbuf_printf(md, "\n");
 }
 
+static void plot_name(const struct cmp_series *key, char *buf, size_t size)
+{
+	char tag[SERIES_KEY_TEXT];
+
+	series_tag(key, tag, sizeof(tag));
+	snprintf(buf, size, "compare-%s", tag);
+}
+
+/* compare-<tag>.png/.svg into dir for every key; a failure of gnuplot is put into
+ * warning (size bytes), "" when they were drawn. 0 or -ENOMEM. */
+static int draw_plots(const struct cmp_run *runs, unsigned n, const struct cmp_series **keys, unsigned nk,
+		      const char *dir, char *warning, size_t size)
+{
+	struct gnuplot_job job = { 0 };
+	struct aslr_error plot_err;
+	char name[SERIES_KEY_TEXT + 16], text[ASLR_ERROR_TEXT + 300];
+
+	warning[0] = '\0';
+	for (unsigned k = 0; k < nk; k++) {
+		const char **names;
+		unsigned nr;
+		if (all_regions(runs, n, keys[k], &names, &nr) < 0) {
+			gnuplot_job_free(&job);
+			return -ENOMEM;
+		}
+		plot_name(keys[k], name, sizeof(name));
+		key_plot(&job, runs, n, keys[k], k, names, nr, dir, name);
+		free(names);
+	}
+	if (gnuplot_run(&job, &plot_err) < 0) {
+		aslr_error_format(&plot_err, text, sizeof(text));
+		snprintf(warning, size, "no plots: %s", text);
+	}
+	return 0;
+}
+
+/* compare.md's text into md, the tables to out (may be NULL); a plot is linked only when
+ * drawn (plots_warning ""). 0 or -ENOMEM. */
+static int build_md(struct strbuf *md, FILE *out, const struct cmp_run *runs, unsigned n,
+		    const struct cmp_series **keys, unsigned nk, const char *plots_warning)
+{
+	char name[SERIES_KEY_TEXT + 16];
+
+	runs_table(md, runs, n);
+	for (unsigned k = 0; k < nk; k++) {
+		const char **names;
+		unsigned nr;
+		if (all_regions(runs, n, keys[k], &names, &nr) < 0)
+			return -ENOMEM;
+		key_table(md, out, runs, n, keys[k], names, nr);
+		free(names);
+		plot_name(keys[k], name, sizeof(name));
+		if (!plots_warning[0])
+			strbuf_printf(md, "![%s](%s.png)\n\n", name, name);
+	}
+	unmatched(md, out, runs, n, keys, nk);
+	if (plots_warning[0])
+		strbuf_printf(md, "> Plots: %s\n", plots_warning);
+	return md->failed ? -ENOMEM : 0;
+}
+
 int compare_write(const struct cmp_run *runs, unsigned n, const char *dir, FILE *out,
 		  char *plots_warning, size_t warning_size, struct aslr_error *err)
 {
-	struct gnuplot_job job = { 0 };
-	const struct cmp_series *keys[512];
-	unsigned nk = all_keys(runs, n, keys, 512);
+	const struct cmp_series **keys = NULL;
 	struct strbuf md = { 0 };
-	struct aslr_error plot_err;
-	char path[PATH_MAX], tag[SERIES_KEY_TEXT], name[SERIES_KEY_TEXT + 16];
-	int rc;
+	char path[PATH_MAX];
+	unsigned nk;
+	int rc = all_keys(runs, n, &keys, &nk);
 
 	plots_warning[0] = '\0';
-	runs_table(&md, runs, n);
-	for (unsigned k = 0; k < nk; k++) {
-		key_table(&md, out, runs, n, keys[k]);
-		series_tag(keys[k], tag, sizeof(tag));
-		snprintf(name, sizeof(name), "compare-%s", tag);
-		key_plot(&job, runs, n, keys[k], k, dir, name);
-		strbuf_printf(&md, "![%s](%s.png)\n\n", name, name);
-	}
-	unmatched(&md, out, runs, n, keys, nk);
-	rc = gnuplot_run(&job, &plot_err);
+	if (rc == 0)
+		rc = draw_plots(runs, n, keys, nk, dir, plots_warning, warning_size);
+	if (rc == 0)
+		rc = build_md(&md, out, runs, n, keys, nk, plots_warning);
 	if (rc < 0) {
-		char text[ASLR_ERROR_TEXT + 300];
-		aslr_error_format(&plot_err, text, sizeof(text));
-		snprintf(plots_warning, warning_size, "no plots: %s", text);
-		strbuf_printf(&md, "> Plots: %s\n", plots_warning);
+		rc = aslr_error_set(err, rc, "out of memory");
+	} else {
+		snprintf(path, sizeof(path), "%s/compare.md", dir);
+		rc = aslr_write_file_atomic(path, md.text, md.len, err);
 	}
-	if (md.failed) {
-		strbuf_free(&md);
-		return aslr_error_set(err, -ENOMEM, "out of memory");
-	}
-	snprintf(path, sizeof(path), "%s/compare.md", dir);
-	rc = aslr_write_file_atomic(path, md.text, md.len, err);
 	strbuf_free(&md);
+	free(keys);
 	return rc;
 }
 

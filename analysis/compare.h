@@ -2,7 +2,8 @@
  *
  * Runs are read from their summary.json (a run folder or the file itself, from this
  * machine or copied from others). Series match on variant, mode and knob values;
- * series that do not match in every run are listed, never dropped silently. */
+ * series that do not match in every run are listed, never dropped silently. Names are
+ * held up to the sizes below (71 bytes; samples.csv allows 64) and refused beyond. */
 #ifndef ASLR_COMPARE_H
 #define ASLR_COMPARE_H
 

@@ -22,7 +22,8 @@ static int list_variants(struct analysis *a)
 	return 0;
 }
 
-/* Estimate every region of one series; scratch has room for 2 rows. 0 or -ENOMEM. */
+/* Estimate every region of one series, then find its blocks; scratch has room for 2
+ * rows. 0 or -ENOMEM. */
 static int estimate_series(struct series_summary *sum, unsigned regions, uint64_t *scratch)
 {
 	sum->region = calloc(regions + 1, sizeof(*sum->region));
@@ -31,7 +32,7 @@ static int estimate_series(struct series_summary *sum, unsigned regions, uint64_
 	for (unsigned r = 0; r < regions; r++)
 		if (estimate_column(sum->series->column[r].data, sum->series->rows, scratch, &sum->region[r]) < 0)
 			return -ENOMEM;
-	return 0;
+	return blocks_find(sum->series, sum->region, regions, &sum->blocks);
 }
 
 int analysis_compute(struct analysis *a, const struct sample_table *t, struct aslr_error *err)
@@ -68,6 +69,7 @@ void analysis_free(struct analysis *a)
 {
 	for (unsigned s = 0; s < a->series_count; s++) {
 		free(a->series[s].region);
+		blocks_free(&a->series[s].blocks);
 		free(a->series[s].pair);
 		free(a->series[s].given);
 	}
@@ -211,12 +213,6 @@ int analysis_variant_series(const struct analysis *a, unsigned v, int mode)
 
 int analysis_offset_constant(const struct analysis *a, unsigned s, unsigned r, unsigned q)
 {
-	const struct sample_series *x = a->series[s].series;
-	const uint64_t *u = x->column[r].data, *v = x->column[q].data;
-
-	for (size_t i = 1; i < x->rows; i++)
-		if (u[i] - v[i] != u[0] - v[0])
-			return 0;
-	return 1;
+	return blocks_offset_constant(a->series[s].series, r, q);
 }
 

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "blocks.h"
 #include "error.h"
 #include "estimate.h"
 #include "samples.h"
@@ -17,6 +18,7 @@ struct lowbits_estimate;
 struct series_summary {
 	const struct sample_series *series;
 	struct region_estimate *region; /* table->region_count of them */
+	struct region_blocks blocks;    /* regions that move as one (blocks.h) */
 	struct region_estimate *pair;   /* A - B for every unordered pair (conditional.h); NULL if not computed */
 	struct lowbits_estimate *given; /* [A * region_count + B]: A - B given B's low bits; with pair */
 };

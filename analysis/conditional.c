@@ -220,35 +220,6 @@ int conditional_best_leak(const struct analysis *a, unsigned s, unsigned r_a, do
 	return best;
 }
 
-void conditional_clusters(const struct analysis *a, unsigned s, int *cluster)
-{
-	const struct region_estimate *e = a->series[s].region;
-
-	for (unsigned r = 0; r < a->table->region_count; r++) {
-		cluster[r] = e[r].kind == KIND_CONSTANT ? -1 : (int)r;
-		for (unsigned q = 0; q < r && cluster[r] == (int)r; q++)
-			if (cluster[q] == (int)q && analysis_offset_constant(a, s, r, q))
-				cluster[r] = (int)q;
-	}
-}
-
-unsigned conditional_blocks(const struct analysis *a, unsigned s, struct region_block *blocks)
-{
-	int cluster[SAMPLES_MAX_COLUMNS];
-	unsigned n = a->table->region_count, count = 0;
-
-	conditional_clusters(a, s, cluster);
-	for (unsigned head = 0; head < n && count < MAX_BLOCKS; head++) {
-		struct region_block *b = &blocks[count];
-		b->size = 0;
-		for (unsigned r = 0; r < n; r++)
-			if (cluster[r] == (int)head)
-				b->member[b->size++] = (unsigned char)r;
-		count += b->size >= 2;
-	}
-	return count;
-}
-
 double conditional_guesses(double bits)
 {
 	return fmax(1, exp2(bits - 1));

@@ -57,22 +57,6 @@ double conditional_bits(const struct analysis *a, unsigned s, unsigned r_a, unsi
  * region. */
 int conditional_best_leak(const struct analysis *a, unsigned s, unsigned r_a, double *bits_left);
 
-/* Clusters of series s: regions (not constant) whose pairwise offsets never change, so
- * one leak reveals them all. cluster[r] is the smallest region index of r's cluster,
- * or -1 for a constant region. Exact, from the samples. */
-void conditional_clusters(const struct analysis *a, unsigned s, int *cluster);
-
-/* A block: two or more regions that move as one (their region indexes, ascending). */
-struct region_block {
-	unsigned size;
-	unsigned char member[SAMPLES_MAX_COLUMNS]; /* region indexes: SAMPLES_MAX_COLUMNS <= 256 */
-};
-
-enum { MAX_BLOCKS = SAMPLES_MAX_COLUMNS / 2 };
-
-/* The blocks of series s, in order of their first region; returns how many. */
-unsigned conditional_blocks(const struct analysis *a, unsigned s, struct region_block *blocks);
-
 /* Guesses for a 50 % chance at H bits: 2^(H - 1), at least 1. */
 double conditional_guesses(double bits);
 

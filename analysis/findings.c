@@ -54,20 +54,20 @@ static unsigned fixed_regions(struct strbuf *out, const struct analysis *a, unsi
 /* One sentence per block of two or more regions that move together. */
 static unsigned blocks(struct strbuf *out, const struct analysis *a, unsigned s)
 {
-	static struct region_block block[MAX_BLOCKS];
-	unsigned n = conditional_blocks(a, s, block);
+	const struct region_blocks *block = &a->series[s].blocks;
 
-	for (unsigned b = 0; b < n; b++) {
+	for (unsigned b = 0; b < block->count; b++) {
+		unsigned first = block->start[b], size = blocks_size(block, b);
 		strbuf_printf(out, "- In ");
 		series_label(out, a, s);
 		strbuf_printf(out, ",");
-		for (unsigned i = 0; i < block[b].size; i++)
-			strbuf_printf(out, "%s %s", i == 0 ? "" : i + 1 == block[b].size ? " and" : ",",
-				      a->table->region[block[b].member[i]]);
+		for (unsigned i = 0; i < size; i++)
+			strbuf_printf(out, "%s %s", i == 0 ? "" : i + 1 == size ? " and" : ",",
+				      a->table->region[block->member[first + i]]);
 		strbuf_printf(out, " move together: their offsets never changed, so one leaked address "
-				   "gives away all %u.\n", block[b].size);
+				   "gives away all %u.\n", size);
 	}
-	return n;
+	return block->count;
 }
 
 /* heap against text over the modes where both move. */

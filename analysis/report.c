@@ -209,16 +209,15 @@ static void results_section(struct strbuf *sb, const struct analysis *a, const s
 
 static void cluster_list(struct strbuf *sb, const struct analysis *a, unsigned s)
 {
-	static struct region_block block[MAX_BLOCKS];
-	unsigned n = conditional_blocks(a, s, block);
+	const struct region_blocks *block = &a->series[s].blocks;
 
 	strbuf_printf(sb, "Blocks that move as one (their offsets never changed, so one leak reveals all):");
-	for (unsigned b = 0; b < n; b++) {
+	for (unsigned b = 0; b < block->count; b++) {
 		strbuf_printf(sb, "%s", b ? ";" : "");
-		for (unsigned i = 0; i < block[b].size; i++)
-			strbuf_printf(sb, "%s %s", i ? "," : "", a->table->region[block[b].member[i]]);
+		for (unsigned i = block->start[b]; i < block->start[b + 1]; i++)
+			strbuf_printf(sb, "%s %s", i > block->start[b] ? "," : "", a->table->region[block->member[i]]);
 	}
-	strbuf_printf(sb, "%s.\n\n", n ? "" : " none");
+	strbuf_printf(sb, "%s.\n\n", block->count ? "" : " none");
 }
 
 /* What the bits of A left rest on: B's low bits, A - B, or A alone (capped). */

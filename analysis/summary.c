@@ -78,14 +78,13 @@ json_t *summary_region_json(const struct region_estimate *e)
 /* [["mmap", "libc", ...], ...]: the clusters of two or more regions of series s. */
 static json_t *clusters_json(const struct analysis *a, unsigned s)
 {
-	static struct region_block blocks[MAX_BLOCKS];
-	unsigned n = conditional_blocks(a, s, blocks);
+	const struct region_blocks *block = &a->series[s].blocks;
 	json_t *list = json_array();
 
-	for (unsigned b = 0; b < n; b++) {
+	for (unsigned b = 0; b < block->count; b++) {
 		json_t *members = json_array();
-		for (unsigned i = 0; i < blocks[b].size; i++)
-			json_array_append_new(members, json_string(a->table->region[blocks[b].member[i]]));
+		for (unsigned i = block->start[b]; i < block->start[b + 1]; i++)
+			json_array_append_new(members, json_string(a->table->region[block->member[i]]));
 		json_array_append_new(list, members);
 	}
 	return list;

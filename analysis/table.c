@@ -134,18 +134,52 @@ static int needed_note(const struct region_estimate *e, char *buf, size_t size)
 	return 1;
 }
 
+/* " {a b c}" per block of series s, wrapped before column 100; returns the column. */
+static int print_blocks(FILE *out, const struct analysis *a, unsigned s, int col)
+{
+	const struct region_blocks *block = &a->series[s].blocks;
+
+	for (unsigned b = 0; b < block->count; b++) {
+		struct strbuf text = { 0 };
+		for (unsigned i = block->start[b]; i < block->start[b + 1]; i++)
+			strbuf_printf(&text, "%s%s", i > block->start[b] ? " " : " {", a->table->region[block->member[i]]);
+		if (text.failed)
+			continue;
+		if (col + (int)text.len + 1 > 99)
+			col = fprintf(out, "\n   ");
+		col += fprintf(out, "%s}", text.text);
+		strbuf_free(&text);
+	}
+	return col;
+}
+
+/* " A|B 12.3" for the best leak of every region of series s that has one. */
+static void print_best_leaks(FILE *out, const struct analysis *a, unsigned s, int col)
+{
+	const struct sample_table *t = a->table;
+
+	for (unsigned r = 0; r < t->region_count; r++) {
+		char item[200];
+		double left;
+		int best = conditional_best_leak(a, s, r, &left), len;
+		if (best < 0 || !(left > 0)) /* NAN: a pair with too few samples */
+			continue;
+		len = snprintf(item, sizeof(item), " %s|%s %.1f", t->region[r], t->region[best], left);
+		if (col + len > 99)
+			col = fprintf(out, "\n   ");
+		col += fprintf(out, "%s", item);
+	}
+}
+
 /* One line per series: its blocks, then the best leak of every region outside them. */
 static void print_leaks(FILE *out, const struct analysis *a)
 {
-	const struct sample_table *t = a->table;
 	int header = 0;
 
 	for (unsigned s = 0; s < a->series_count && a->series[s].pair; s++) {
-		static struct region_block block[MAX_BLOCKS];
-		unsigned n = conditional_blocks(a, s, block);
 		char label[SERIES_KEY_TEXT];
-		int col, moving = 0;
-		for (unsigned r = 0; r < t->region_count; r++)
+		int moving = 0;
+		for (unsigned r = 0; r < a->table->region_count; r++)
 			moving |= estimate_moves(&a->series[s].region[r]);
 		if (!moving)
 			continue;
@@ -154,28 +188,7 @@ static void print_leaks(FILE *out, const struct analysis *a)
 				     "(best leak):\nH(A|B) from A - B given B's low bits; H(A - B) alone is an upper "
 				     "bound\n");
 		analysis_series_label(a, s, label, sizeof(label));
-		col = fprintf(out, "  %s:", label);
-		for (unsigned b = 0; b < n; b++) {
-			char text[400];
-			int len = 0;
-			for (unsigned i = 0; i < block[b].size && len < 300; i++)
-				len += snprintf(text + len, sizeof(text) - (size_t)len, "%s%s", i ? " " : "{",
-						t->region[block[b].member[i]]);
-			if (col + len + 2 > 99)
-				col = fprintf(out, "\n   ");
-			col += fprintf(out, " %s}", text);
-		}
-		for (unsigned r = 0; r < t->region_count; r++) {
-			char item[200];
-			double left;
-			int best = conditional_best_leak(a, s, r, &left), len;
-			if (best < 0 || !(left > 0)) /* NAN: a pair with too few samples */
-				continue;
-			len = snprintf(item, sizeof(item), " %s|%s %.1f", t->region[r], t->region[best], left);
-			if (col + len > 99)
-				col = fprintf(out, "\n   ");
-			col += fprintf(out, "%s", item);
-		}
+		print_best_leaks(out, a, s, print_blocks(out, a, s, fprintf(out, "  %s:", label)));
 		fputc('\n', out);
 	}
 }

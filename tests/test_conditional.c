@@ -109,7 +109,7 @@ static void test_constant_offset_leaves_nothing(void **state)
 	assert_true(conditional_bits(&f->analysis, 0, A, B, NULL) == 0);
 	assert_true(conditional_bits(&f->analysis, 0, B, A, NULL) == 0);
 	assert_int_equal(conditional_pair(&f->analysis, 0, A, B)->kind, KIND_CONSTANT);
-	conditional_clusters(&f->analysis, 0, cluster);
+	blocks_clusters(f->analysis.series[0].series, f->analysis.series[0].region, f->table.region_count, cluster);
 	assert_int_equal(cluster[B], A);
 	assert_int_equal(cluster[C], C);
 }

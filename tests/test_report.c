@@ -245,14 +245,16 @@ static void test_clusters(void **state)
 	struct fixture *f = *state;
 	int cluster[SAMPLES_MAX_COLUMNS];
 
-	conditional_clusters(&f->analysis, 1, cluster); /* mode 1: text=heap, lib=ld, huge, stack */
+	/* mode 1: text=heap, lib=ld, huge, stack */
+	blocks_clusters(f->analysis.series[1].series, f->analysis.series[1].region, f->table.region_count, cluster);
 	assert_int_equal(cluster[0], 0);
 	assert_int_equal(cluster[1], 0);
 	assert_int_equal(cluster[2], 2);
 	assert_int_equal(cluster[3], 2);
 	assert_int_equal(cluster[4], 4);
 	assert_int_equal(cluster[5], 5);
-	conditional_clusters(&f->analysis, 0, cluster); /* mode 0: all constant */
+	/* mode 0: all constant */
+	blocks_clusters(f->analysis.series[0].series, f->analysis.series[0].region, f->table.region_count, cluster);
 	for (int r = 0; r < 6; r++)
 		assert_int_equal(cluster[r], -1);
 }

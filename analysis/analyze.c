@@ -26,7 +26,8 @@ static int resolve_inputs(struct analyze_request *req, struct inputs *in, struct
 	const char *slash;
 
 	if (stat(req->input, &st) < 0)
-		return aslr_error_at(err, -errno, req->input, 0, 0, "%s", strerror(errno));
+		return errno == ENOENT ? aslr_error_input(err, -ENOENT, req->input, 0, 0, "%s", strerror(ENOENT))
+				       : aslr_error_at(err, -errno, req->input, 0, 0, "%s", strerror(errno));
 	if (S_ISDIR(st.st_mode)) {
 		snprintf(in->csv, sizeof(in->csv), "%s/samples.csv", req->input);
 		snprintf(in->out_dir, sizeof(in->out_dir), "%s", req->input);
@@ -56,11 +57,11 @@ static int load_run_json(const char *path, json_t **run, struct aslr_error *err)
 		return 0;
 	*run = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!*run)
-		return aslr_error_at(err, -EINVAL, path, jerr.line, jerr.column, "%s", jerr.text);
+		return aslr_error_input(err, -EINVAL, path, jerr.line, jerr.column, "%s", jerr.text);
 	if (!json_is_object(*run)) {
 		json_decref(*run);
 		*run = NULL;
-		return aslr_error_at(err, -EINVAL, path, 1, 1, "not a JSON object");
+		return aslr_error_input(err, -EINVAL, path, 1, 1, "not a JSON object");
 	}
 	return 0;
 }

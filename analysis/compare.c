@@ -22,7 +22,7 @@ static const char *const accepted_schemas[] = { "aslr-entropy.summary/1", "aslr-
 
 static int bad_summary(struct aslr_error *err, const char *path, const char *what)
 {
-	return aslr_error_at(err, -EINVAL, path, 1, 1, "not an aslr-entropy summary: %s", what);
+	return aslr_error_input(err, -EINVAL, path, 1, 1, "not an aslr-entropy summary: %s", what);
 }
 
 static int schema_accepted(const char *schema)
@@ -154,14 +154,15 @@ int compare_load(struct cmp_run *run, const char *path, struct aslr_error *err)
 
 	memset(run, 0, sizeof(*run));
 	if (stat(path, &st) < 0)
-		return aslr_error_at(err, -errno, path, 0, 0, "%s", strerror(errno));
+		return errno == ENOENT ? aslr_error_input(err, -ENOENT, path, 0, 0, "%s", strerror(ENOENT))
+				       : aslr_error_at(err, -errno, path, 0, 0, "%s", strerror(errno));
 	snprintf(run->path, sizeof(run->path), S_ISDIR(st.st_mode) ? "%s/summary.json" : "%s", path);
 	if (S_ISDIR(st.st_mode) && access(run->path, F_OK) < 0)
-		return aslr_error_at(err, -EINVAL, path, 0, 0, "no summary.json here (analyze the run first: "
+		return aslr_error_input(err, -EINVAL, path, 0, 0, "no summary.json here (analyze the run first: "
 				     "aslr-analyze %s)", path);
 	doc = json_load_file(run->path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc)
-		return aslr_error_at(err, -EINVAL, run->path, jerr.line, jerr.column, "%s", jerr.text);
+		return aslr_error_input(err, -EINVAL, run->path, jerr.line, jerr.column, "%s", jerr.text);
 	if (!schema_accepted(json_string_value(json_object_get(doc, "schema"))) ||
 	    !json_is_array(json_object_get(doc, "series"))) {
 		json_decref(doc);
@@ -551,4 +552,45 @@ unsigned compare_baseline(const struct cmp_run *old, const struct cmp_run *now, 
 		}
 	}
 	return regressions;
+}
+
+int compare_runs(char *const *paths, unsigned n, const char *dir, FILE *out, char *plots_warning,
+		 size_t warning_size, struct aslr_error *err)
+{
+	struct cmp_run *runs = calloc(n + 1, sizeof(*runs));
+	unsigned loaded = 0;
+	int rc = runs ? 0 : aslr_error_set(err, -ENOMEM, "out of memory");
+
+	plots_warning[0] = '\0';
+	for (; rc == 0 && loaded < n; loaded++)
+		rc = compare_load(&runs[loaded], paths[loaded], err);
+	if (rc == 0)
+		rc = compare_write(runs, n, dir, out, plots_warning, warning_size, err);
+	for (unsigned i = 0; i < loaded; i++)
+		compare_free(&runs[i]);
+	free(runs);
+	return rc;
+}
+
+int compare_gate(const char *baseline, const char *run, double tolerance, FILE *out, struct aslr_error *err)
+{
+	struct cmp_run old, now;
+	unsigned regressions;
+	int rc = compare_load(&old, baseline, err);
+
+	if (rc < 0)
+		return rc;
+	rc = compare_load(&now, run, err);
+	if (rc < 0)
+		goto out_free_old;
+	regressions = compare_baseline(&old, &now, tolerance, out);
+	fprintf(out, "%u region%s below the baseline by more than %.2f bits, beyond the sampling error\n", regressions,
+		regressions == 1 ? "" : "s", tolerance);
+	if (regressions)
+		rc = aslr_error_gate(err, -ERANGE, "regression gate tripped: %u region%s of %s below %s", regressions,
+				     regressions == 1 ? "" : "s", now.name, old.name);
+	compare_free(&now);
+out_free_old:
+	compare_free(&old);
+	return rc;
 }

@@ -15,8 +15,6 @@
 #include "gate.h"
 #include "series_key.h"
 
-enum { COMPARE_MAX_RUNS = 16 };
-
 struct cmp_series {
 	char variant[72];
 	int mode, rnd_bits, rnd_compat_bits; /* knobs -1 when absent */
@@ -53,6 +51,16 @@ const struct cmp_series *compare_match(const struct cmp_run *run, const struct c
  * *plots_warning gets why there are no plots ("" when there are). */
 int compare_write(const struct cmp_run *runs, unsigned n, const char *dir, FILE *out,
 		  char *plots_warning, size_t warning_size, struct aslr_error *err);
+
+/* Load the n runs at paths (folders or summary.json files), then compare_write. 0 or
+ * -errno (bad input: ASLR_ERR_INPUT). */
+int compare_runs(char *const *paths, unsigned n, const char *dir, FILE *out, char *plots_warning,
+		 size_t warning_size, struct aslr_error *err);
+
+/* --baseline: compare_baseline of run against baseline to out, then the count of
+ * regressions. 0 when none; -ERANGE with an ASLR_ERR_GATE error when some region
+ * tripped; -errno when a file cannot be read (bad input: ASLR_ERR_INPUT). */
+int compare_gate(const char *baseline, const char *run, double tolerance, FILE *out, struct aslr_error *err);
 
 /* The gate (gate.h): one line to out per region of a matching series that lost more
  * than tolerance bits beyond the sampling error; a note per region that lost more

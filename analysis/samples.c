@@ -302,6 +302,8 @@ int samples_load(struct sample_table *t, const char *path, struct aslr_error *er
 
 	parser_init(&p, t, path, err);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) /* a path that names nothing: bad input, as a wrong operand */
+		return aslr_error_input(err, -ENOENT, path, 0, 0, "cannot open: %s", strerror(ENOENT));
 	if (fd < 0)
 		return aslr_error_at(err, -errno, path, 0, 0, "cannot open: %s", strerror(errno));
 	buf = malloc(READ_CHUNK + SAMPLES_LINE_MAX + 2);

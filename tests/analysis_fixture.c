@@ -27,6 +27,32 @@ void af_free(struct analysis_fixture *f)
 	samples_free(&f->table);
 }
 
+static void layout_row(struct strbuf *csv, struct rng *r, int mode, unsigned i)
+{
+	unsigned long long text = 0x555555554000ULL, lib = 0x7ffff7dd0000ULL, heap = text + 0x20000;
+	unsigned long long huge = 0x7fff00000000ULL, stack = 0x7ffffffde000ULL;
+
+	if (mode > 0) {
+		text += rng_below(r, 1 << 20) << 12;
+		lib -= rng_below(r, 1 << 20) << 12;
+		huge += rng_below(r, 1 << 10) << 21;
+		stack -= (rng_below(r, 1 << 16) << 12) + (rng_below(r, 256) << 4);
+		heap = text + 0x20000 + (mode == 2 ? rng_below(r, 1 << 12) << 12 : 0);
+	}
+	strbuf_printf(csv, "pie,%d,%u,0x%llx,0x%llx,0x%llx,0x%llx,0x%llx,0x%llx\n", mode, i, text, heap, lib,
+		      lib + 0x28000, huge, stack);
+}
+
+void af_layout_csv(struct strbuf *csv, unsigned rows)
+{
+	struct rng r = { 7 };
+
+	strbuf_printf(csv, "variant,mode,seq,text,heap,lib,ld,huge,stack\n");
+	for (int mode = 0; mode <= 2; mode++)
+		for (unsigned i = 0; i < rows; i++)
+			layout_row(csv, &r, mode, i);
+}
+
 void af_sweep_csv(struct strbuf *csv, unsigned rows)
 {
 	struct rng r = { 14 };

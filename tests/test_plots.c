@@ -24,20 +24,25 @@ enum { VARIANTS = 6, MODES = 3, SERIES = VARIANTS * MODES, MOVING_SERIES = VARIA
 enum { VARIANT_PLOTS = VARIANTS + 2 * SERIES + MOVING_SERIES + HISTS };
 
 struct planned {
+	struct analysis_fixture f;
 	struct gnuplot_job job;
 	struct plot_list list;
 };
 
-static void plan(const struct analysis_fixture *f, struct planned *p)
+/* Analyze csv (leaks: the pairs too; csv is freed) and plan its plots. */
+static void plan(struct planned *p, struct strbuf *csv, int leaks)
 {
 	memset(p, 0, sizeof(*p));
-	assert_int_equal(plots_plan(&f->analysis, "6.0-test", "/nonexistent/plots", &p->job, &p->list), 0);
+	assert_int_equal(af_load(&p->f, csv, leaks), 0);
+	strbuf_free(csv);
+	assert_int_equal(plots_plan(&p->f.analysis, "6.0-test", "/nonexistent/plots", &p->job, &p->list), 0);
 }
 
 static void planned_free(struct planned *p)
 {
 	gnuplot_job_free(&p->job);
 	plot_list_free(&p->list);
+	af_free(&p->f);
 }
 
 static int has_name(const struct plot_list *list, const char *name)
@@ -75,7 +80,6 @@ static unsigned distinct_titles(const char *script)
 /* A vm.mmap_rnd_bits sweep: file names and titles tell the two series apart. */
 static void test_sweep_named_and_titled_apart(void **state)
 {
-	struct analysis_fixture f;
 	struct strbuf csv = { 0 };
 	struct planned p;
 	static const char *const want[] = { "entropy", "entropy-pie-rnd30", "bits-pie-rnd28-mode2",
@@ -84,8 +88,7 @@ static void test_sweep_named_and_titled_apart(void **state)
 
 	(void)state;
 	af_sweep_csv(&csv, 2000);
-	assert_int_equal(af_load(&f, &csv, 1), 0);
-	plan(&f, &p);
+	plan(&p, &csv, 1);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		if (!has_name(&p.list, want[i]))
 			fail_msg("no plot %s", want[i]);
@@ -94,48 +97,38 @@ static void test_sweep_named_and_titled_apart(void **state)
 	assert_non_null(strstr(p.job.script.text, "mmap_rnd_bits 28: P(bit = 1)"));
 	assert_non_null(strstr(p.job.script.text, "mmap_rnd_bits 30: P(bit = 1)"));
 	planned_free(&p);
-	af_free(&f);
-	strbuf_free(&csv);
 }
 
 /* Histograms: the 3 most random regions of the first group's last mode, by headline:
  * text (a 28-bit range bound), stack (20 bits), lib (8 bits). */
 static void test_histograms_of_the_most_random(void **state)
 {
-	struct analysis_fixture f;
 	struct strbuf csv = { 0 };
 	struct planned p;
 	unsigned hists = 0;
 
 	(void)state;
 	af_sweep_csv(&csv, 2000);
-	assert_int_equal(af_load(&f, &csv, 0), 0);
-	plan(&f, &p);
+	plan(&p, &csv, 0);
 	for (unsigned i = 0; i < p.list.count; i++)
 		hists += strncmp(p.list.name[i], "hist-", 5) == 0;
 	assert_int_equal(hists, 3);
 	assert_true(has_name(&p.list, "hist-text") && has_name(&p.list, "hist-stack") && has_name(&p.list, "hist-lib"));
 	assert_false(has_name(&p.list, "leak-pie-rnd28-mode2")); /* no pairs computed: no leak maps */
 	planned_free(&p);
-	af_free(&f);
-	strbuf_free(&csv);
 }
 
 static void test_variants_planned(void **state)
 {
-	struct analysis_fixture f;
 	struct strbuf csv = { 0 };
 	struct planned p;
 
 	(void)state;
 	af_variants_csv(&csv, VARIANTS, 300);
-	assert_int_equal(af_load(&f, &csv, 1), 0);
-	plan(&f, &p);
+	plan(&p, &csv, 1);
 	assert_int_equal(p.list.count, VARIANT_PLOTS);
 	assert_int_equal(distinct_titles(p.job.script.text), VARIANT_PLOTS);
 	planned_free(&p);
-	af_free(&f);
-	strbuf_free(&csv);
 }
 
 static unsigned count_png(const char *dir)

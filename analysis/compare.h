@@ -47,8 +47,9 @@ struct series_key compare_series_key(const struct cmp_series *s);
 /* The series of run with the same variant, mode and knobs as key, or NULL. */
 const struct cmp_series *compare_match(const struct cmp_run *run, const struct cmp_series *key);
 
-/* compare.md and compare-mode<m>.png/.svg into dir, the tables to out (may be NULL).
- * *plots_warning gets why there are no plots ("" when there are). */
+/* compare.md and compare-<series_key_tag>.png/.svg (compare-pie-rnd28-mode2) into dir,
+ * the tables to out (may be NULL). *plots_warning gets why there are no plots ("" when
+ * they were drawn; compare.md links them only then). */
 int compare_write(const struct cmp_run *runs, unsigned n, const char *dir, FILE *out,
 		  char *plots_warning, size_t warning_size, struct aslr_error *err);
 

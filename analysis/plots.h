@@ -3,8 +3,12 @@
  *   bits-<tag>          heat map of P(bit = 1), regions x bits 0..47
  *   layout-<tag>        each region's observed span, ordered as in the address space
  *   leak-<tag>          bits of A left once B leaked, A x B (when the pairs were computed)
+ *   knob-<knob>         headline against a swept knob's value (knob-mmap_rnd_bits)
  *   hist-<region>       (address - min) / granule against the uniform expectation,
  *                       for the most random regions of the first group's last mode
+ * <group> and <tag> are analysis_group_tag and analysis_series_tag ("mode2", or
+ * "pie-rnd28-mode2" when there are several groups); titles use the series' label. As many
+ * plots as the run has: the script and the lists are allocated.
  * Plots are optional: without gnuplot, -ENOENT and nothing is drawn. */
 #ifndef ASLR_PLOTS_H
 #define ASLR_PLOTS_H

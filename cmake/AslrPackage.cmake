@@ -24,11 +24,11 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 
 set(CPACK_DEBIAN_TOOL_PACKAGE_NAME aslr-entropy)
 set(CPACK_DEBIAN_TOOL_DESCRIPTION "aslr-harness fork-execs a probe program thousands of times under each
-setting of /proc/sys/kernel/randomize_va_space (restoring it on every way out) and
-keeps every record of the probe's addresses; aslr-analyze turns the samples into
-per-region entropy labelled with its estimator (an estimate, an upper or a lower
-bound), what one leaked address gives away, plots and a report, and compares runs
-as a CI gate.")
+setting of /proc/sys/kernel/randomize_va_space, restoring it on every way
+out, and keeps every record of the probe's addresses. aslr-analyze turns
+the samples into per-region entropy labelled with its estimator (an
+estimate, an upper or a lower bound), what one leaked address gives away,
+plots and a report, and compares runs as a CI gate.")
 set(CPACK_DEBIAN_TOOL_PACKAGE_RECOMMENDS gnuplot-nox)
 
 if(ASLR_HAVE_M32)

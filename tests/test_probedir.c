@@ -38,62 +38,55 @@ static void join(char *buf, size_t size, const char *a, const char *b)
 	assert_true(snprintf(buf, size, "%s/%s", a, b) < (int)size);
 }
 
-static void test_installed_prefix(void **state)
+/* probedir_for(root/bin_rel, reldir) gives root/want_rel. */
+static void expect_dir(const char *root, const char *bin_rel, const char *reldir, const char *want_rel)
 {
-	const char *root = *state;
 	char bin[600], got[600], want[600];
 	struct aslr_error err = { 0 };
 
-	make_dirs(root, "usr/bin");
-	make_dirs(root, "usr/libexec/aslr-entropy");
-	join(bin, sizeof(bin), root, "usr/bin");
-	join(want, sizeof(want), root, "usr/libexec/aslr-entropy");
-	assert_int_equal(probedir_for(bin, "../libexec/aslr-entropy", got, sizeof(got), &err), 0);
+	join(bin, sizeof(bin), root, bin_rel);
+	join(want, sizeof(want), root, want_rel);
+	assert_int_equal(probedir_for(bin, reldir, got, sizeof(got), &err), 0);
 	assert_string_equal(got, want);
+}
+
+static void test_installed_prefix(void **state)
+{
+	make_dirs(*state, "usr/bin");
+	make_dirs(*state, "usr/libexec/aslr-entropy");
+	expect_dir(*state, "usr/bin", "../libexec/aslr-entropy", "usr/libexec/aslr-entropy");
 }
 
 static void test_build_tree_first(void **state)
 {
-	const char *root = *state;
-	char bin[600], cache[600], got[600];
-	struct aslr_error err = { 0 };
+	char cache[600];
 
 	/* a build tree that also holds an install (cmake --install b --prefix b): the fresh build wins */
-	make_dirs(root, "b/bin");
-	make_dirs(root, "b/libexec/aslr-entropy");
-	join(cache, sizeof(cache), root, "b/CMakeCache.txt");
+	make_dirs(*state, "b/bin");
+	make_dirs(*state, "b/libexec/aslr-entropy");
+	join(cache, sizeof(cache), *state, "b/CMakeCache.txt");
 	assert_int_equal(tu_write_file(cache, "# CMake\n"), 0);
-	join(bin, sizeof(bin), root, "b/bin");
-	assert_int_equal(probedir_for(bin, "../libexec/aslr-entropy", got, sizeof(got), &err), 0);
-	assert_string_equal(got, bin);
+	expect_dir(*state, "b/bin", "../libexec/aslr-entropy", "b/bin");
 }
 
 static void test_beside_itself_otherwise(void **state)
 {
-	const char *root = *state;
-	char bin[600], got[600];
-	struct aslr_error err = { 0 };
-
-	make_dirs(root, "copied/bin"); /* a bin folder copied alone: no build tree, no libexec */
-	join(bin, sizeof(bin), root, "copied/bin");
-	assert_int_equal(probedir_for(bin, "../libexec/aslr-entropy", got, sizeof(got), &err), 0);
-	assert_string_equal(got, bin);
+	make_dirs(*state, "copied/bin"); /* a bin folder copied alone: no build tree, no libexec */
+	expect_dir(*state, "copied/bin", "../libexec/aslr-entropy", "copied/bin");
 }
 
 static void test_deeper_and_absolute_reldir(void **state)
 {
-	const char *root = *state;
 	char bin[600], got[600], want[600];
 	struct aslr_error err = { 0 };
 
 	/* bindir opt/x/bin, libexecdir opt/lib/x: two levels up */
-	make_dirs(root, "opt/x/bin");
-	make_dirs(root, "opt/lib/x/aslr-entropy");
-	join(bin, sizeof(bin), root, "opt/x/bin");
-	join(want, sizeof(want), root, "opt/lib/x/aslr-entropy");
-	assert_int_equal(probedir_for(bin, "../../lib/x/aslr-entropy", got, sizeof(got), &err), 0);
-	assert_string_equal(got, want);
+	make_dirs(*state, "opt/x/bin");
+	make_dirs(*state, "opt/lib/x/aslr-entropy");
+	expect_dir(*state, "opt/x/bin", "../../lib/x/aslr-entropy", "opt/lib/x/aslr-entropy");
 	/* an absolute libexecdir (configured so) is taken as it is */
+	join(bin, sizeof(bin), *state, "opt/x/bin");
+	join(want, sizeof(want), *state, "opt/lib/x/aslr-entropy");
 	assert_int_equal(probedir_for(bin, want, got, sizeof(got), &err), 0);
 	assert_string_equal(got, want);
 }

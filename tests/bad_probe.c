@@ -4,11 +4,17 @@
  *   crash, hang, garbage, partial, exit3, flood: fail every 3rd exec (beyond the 1 % budget)
  *   rare: crash every 250th exec (within the budget)
  *   grandchild: always a good record, but leaves a child that holds stdout open
- *   uid: a good record whose region "uid" is the real uid it runs as */
+ *   uid: a good record whose region "uid" is the real uid it runs as
+ *   doublefork: a good record; a child forks a sleeping grandchild and exits (a daemon's
+ *     double fork, in the probe's process group)
+ *   daemon: the same, but the child first calls setsid(): the grandchild leaves the
+ *     probe's process group and session, so killing the group misses it
+ *   zombie: a good record; a child that exits at once and is never waited for */
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "record.h"
@@ -22,6 +28,9 @@
 #define RARE 7
 #define GRANDCHILD 8
 #define UID 9
+#define DOUBLEFORK 10
+#define DAEMON 11
+#define ZOMBIE 12
 
 #if BEHAVIOR == RARE
 #define EVERY 250
@@ -42,7 +51,25 @@ static int good_record(void)
 	return len > 0 && write(STDOUT_FILENO, line, (size_t)len) == len ? 0 : 1;
 }
 
-#if BEHAVIOR != GRANDCHILD && BEHAVIOR != UID
+#if BEHAVIOR == DOUBLEFORK || BEHAVIOR == DAEMON
+/* Fork a child that forks a grandchild sleeping for a minute, and wait for the child. */
+static void double_fork(void)
+{
+	pid_t child = fork();
+
+	if (child == 0) {
+		if (BEHAVIOR == DAEMON)
+			setsid();
+		if (fork() == 0)
+			sleep(60);
+		_exit(0);
+	}
+	if (child > 0)
+		waitpid(child, NULL, 0);
+}
+#endif
+
+#if BEHAVIOR < GRANDCHILD
 static void misbehave(void)
 {
 	static char block[1 << 16];
@@ -83,6 +110,14 @@ int main(void)
 	}
 	return good_record();
 #elif BEHAVIOR == UID
+	return good_record();
+#elif BEHAVIOR == DOUBLEFORK || BEHAVIOR == DAEMON
+	double_fork();
+	return good_record();
+#elif BEHAVIOR == ZOMBIE
+	if (fork() == 0)
+		_exit(0);
+	usleep(1000); /* most often the child is a zombie by the time the probe exits */
 	return good_record();
 #else
 	if (getpid() % EVERY == 0)

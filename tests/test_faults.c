@@ -1,6 +1,8 @@
 /* Reliability: misbehaving probes (tests/bad_probe.c) are counted by kind and stop the
  * run past the budget; rare crashes do not; a grandchild holding stdout open does not
- * hold up the run; SIGINT or SIGKILL then --resume ends with exactly N rows per series;
+ * hold up the run; no run leaves a process behind, zombies included, whatever the probe
+ * started (a grandchild, a double fork, a daemon in a session of its own, an unreaped
+ * child); SIGINT or SIGKILL then --resume ends with exactly N rows per series;
  * --resume refuses a samples.csv damaged in the middle, at its FILE:LINE:COLUMN;
  * planted symlinks are never followed; --user and the probe owner check. */
 #include <stdarg.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -25,19 +28,92 @@
 #define HARNESS ASLR_BIN_DIR "/aslr-harness"
 #define PROBES ASLR_BIN_DIR "/../tests/probes/bad-probe-"
 
-
-/* aslr-harness --modes current --no-analyze --quiet --out f->out plus extra; its exit code. */
-static int harness(struct tu_run_dirs *f, char **extra, int n)
+/* This test process is a child subreaper (main): a process whose parent dies is adopted
+ * by it, not by PID 1, unless a subreaper nearer to it (the harness) adopts it first. So
+ * once a harness run has been waited for, what that run left behind (live, or a zombie
+ * that nobody reaped) is a child of this process: whatever the harness started, any
+ * process of a probe's process group or of a session a probe's child made. That holds
+ * whether or not PID 1 reaps, which is what makes leftovers visible on machines whose
+ * init reaps at once. */
+static int list_children(pid_t *pids, int max)
 {
-	char *argv[24] = { (char[]){ HARNESS }, (char[]){ "--modes" }, (char[]){ "current" },
-			   (char[]){ "--no-analyze" }, (char[]){ "--quiet" }, (char[]){ "--out" }, f->out };
-	int argc = 7, status;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
 
+	while (d && (e = readdir(d))) {
+		char path[300], *text, *close_paren;
+		int ppid;
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name); /* "pid (comm) S ppid ..." */
+		text = tu_read_file(path, NULL);
+		close_paren = text ? strrchr(text, ')') : NULL;
+		if (close_paren && sscanf(close_paren + 1, " %*c %d", &ppid) == 1 && ppid == getpid()) {
+			if (n < max)
+				pids[n] = atoi(e->d_name);
+			n++;
+		}
+		free(text);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static int children_left(void)
+{
+	return list_children(NULL, 0);
+}
+
+/* Kill and reap every child of this process (a run's leftovers), so that what one test
+ * left cannot fail the next. Killing a live leftover hands its own children to us: repeat. */
+static void kill_leftovers(void)
+{
+	pid_t pids[256];
+	int n;
+
+	for (int round = 0; round < 100 && (n = list_children(pids, 256)) > 0; round++) {
+		for (int i = 0; i < n && i < 256; i++)
+			kill(pids[i], SIGKILL);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		usleep(10000);
+	}
+}
+
+/* Fail the test when the last run left processes behind; they are killed first. */
+static void assert_nothing_left(const char *after)
+{
+	int left = children_left();
+
+	if (left) {
+		kill_leftovers();
+		fail_msg("%s left %d process(es) behind (zombies included)", after, left);
+	}
+}
+
+/* aslr-harness --modes current [--no-analyze] --quiet --out f->out plus extra; its exit code.
+ * Every run must leave no process behind. */
+static int harness_run(struct tu_run_dirs *f, int analyze, char **extra, int n)
+{
+	char *argv[24] = { (char[]){ HARNESS }, (char[]){ "--modes" }, (char[]){ "current" }, (char[]){ "--quiet" },
+			   (char[]){ "--out" }, f->out };
+	int argc = 6, status;
+
+	if (!analyze)
+		argv[argc++] = (char[]){ "--no-analyze" };
 	for (int i = 0; i < n; i++)
 		argv[argc++] = extra[i];
 	argv[argc] = NULL;
 	status = tu_run(argv, NULL, f->log);
+	assert_nothing_left("the run");
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int harness(struct tu_run_dirs *f, char **extra, int n)
+{
+	return harness_run(f, 0, extra, n);
 }
 
 static json_t *run_json(struct tu_run_dirs *f)
@@ -102,42 +178,42 @@ static void test_rare_crash_within_budget(void **state)
 	tu_csv_free(&csv);
 }
 
-/* How many processes named like the grandchild probe are alive. Zombies do not count:
- * a killed grandchild waits for init (its parent, the probe, is gone) to reap it. */
-static int count_processes(const char *comm_prefix)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int n = 0;
-
-	while (d && (e = readdir(d))) {
-		char path[300], *stat_text, *close_paren;
-		if (e->d_name[0] < '0' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name); /* "pid (comm) S ..." */
-		stat_text = tu_read_file(path, NULL);
-		close_paren = stat_text ? strrchr(stat_text, ')') : NULL;
-		if (close_paren && strstr(stat_text, comm_prefix) && close_paren[2] != 'Z')
-			n++;
-		free(stat_text);
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
-
 static void test_grandchild_holding_stdout(void **state)
 {
 	struct tu_run_dirs *f = *state;
 	char *extra[] = { (char[]){ "--probe" }, (char[]){ PROBES "grandchild" }, (char[]){ "--samples" },
 			  (char[]){ "200" } };
+	char plot[700];
+	struct stat st;
 	double t0 = aslr_now_sec();
 
-	assert_int_equal(harness(f, extra, 4), 0);
+	/* with the analysis: gnuplot, a child of the harness too, must still work */
+	assert_int_equal(harness_run(f, 1, extra, 4), 0);
 	/* each grandchild sleeps 60 s with the pipe open: waiting for EOF would take hours */
 	assert_true(aslr_now_sec() - t0 < 30);
-	assert_int_equal(count_processes("bad-probe-grand"), 0); /* killed with their process group */
+	snprintf(plot, sizeof(plot), "%s/plots/entropy.png", f->out);
+	assert_int_equal(stat(plot, &st), 0);
 }
+
+/* Probes that leave processes behind in other ways: harness() checks nothing is left. */
+static void leaves_nothing(void **state, const char *behavior)
+{
+	struct tu_run_dirs *f = *state;
+	char probe[600], *extra[] = { (char[]){ "--probe" }, probe, (char[]){ "--samples" }, (char[]){ "200" } };
+	char path[700];
+	struct tu_csv csv;
+
+	snprintf(probe, sizeof(probe), PROBES "%s", behavior);
+	assert_int_equal(harness(f, extra, 4), 0);
+	snprintf(path, sizeof(path), "%s/samples.csv", f->out);
+	assert_int_equal(tu_csv_load(path, &csv), 0);
+	assert_int_equal(csv.rows, 200);
+	tu_csv_free(&csv);
+}
+
+static void test_double_fork_leaves_nothing(void **state) { leaves_nothing(state, "doublefork"); }
+static void test_daemon_leaves_nothing(void **state) { leaves_nothing(state, "daemon"); }
+static void test_zombie_leaves_nothing(void **state) { leaves_nothing(state, "zombie"); }
 
 static int rows_per_series_exact(const char *csv_path, long n, int series)
 {
@@ -170,7 +246,12 @@ static void interrupt_then_resume(void **state, int sig)
 	assert_true(tu_wait_lines(csv, 200)); /* some rows on disk: they are flushed at least once a second */
 	kill(pid, sig);
 	waitpid(pid, &status, 0);
+	if (sig == SIGKILL)
+		kill_leftovers(); /* the probes in flight: a harness killed outright cannot reap them */
+	else
+		assert_nothing_left("an interrupted run");
 	status = tu_run(resume, NULL, f->log);
+	assert_nothing_left("the resumed run");
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_true(rows_per_series_exact(csv, 6000, 1));
@@ -370,6 +451,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_flood, tu_run_dirs_setup, tu_run_dirs_teardown),
 		cmocka_unit_test_setup_teardown(test_rare_crash_within_budget, tu_run_dirs_setup, tu_run_dirs_teardown),
 		cmocka_unit_test_setup_teardown(test_grandchild_holding_stdout, tu_run_dirs_setup, tu_run_dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_double_fork_leaves_nothing, tu_run_dirs_setup, tu_run_dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_daemon_leaves_nothing, tu_run_dirs_setup, tu_run_dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_zombie_leaves_nothing, tu_run_dirs_setup, tu_run_dirs_teardown),
 		cmocka_unit_test_setup_teardown(test_sigint_then_resume, tu_run_dirs_setup, tu_run_dirs_teardown),
 		cmocka_unit_test_setup_teardown(test_sigkill_then_resume, tu_run_dirs_setup, tu_run_dirs_teardown),
 		cmocka_unit_test_setup_teardown(test_resume_refuses_changed_probe, tu_run_dirs_setup, tu_run_dirs_teardown),
@@ -378,5 +462,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_planted_symlinks, tu_run_dirs_setup, tu_run_dirs_teardown),
 		cmocka_unit_test_setup_teardown(test_user_and_owner_check, tu_run_dirs_setup, tu_run_dirs_teardown),
 	};
+	/* so that what a run leaves behind comes to this process, not to PID 1 (children_left) */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+		perror("prctl(PR_SET_CHILD_SUBREAPER)");
+		return 1;
+	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

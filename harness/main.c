@@ -14,6 +14,7 @@
 #include "outdir.h"
 #include "preset.h"
 #include "probes.h"
+#include "reaper.h"
 #include "run.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -138,12 +139,29 @@ static int analyze(const struct run_config *cfg, struct aslr_error *err)
 	return 0;
 }
 
-/* Configure, prepare, sample and analyze; the exit status. */
+/* What the probes left that escaped their process groups: killed and reaped. */
+static void sweep_leftovers(void)
+{
+	struct aslr_error err = { 0 };
+	unsigned killed = 0;
+
+	if (reaper_sweep(NULL, &killed, &err) < 0)
+		fail(&err);
+	else if (killed)
+		fprintf(stderr, "aslr-harness: reaped %u process(es) the probes left behind\n", killed);
+}
+
+/* Configure, prepare, sample and analyze; the exit status. As a child subreaper, the
+ * harness adopts what the probes leave behind and reaps it (reaper.h). */
 static int harness(struct run_config *cfg, struct harness_options *opts, struct aslr_error *err)
 {
 	struct resume resume = { 0 };
 	struct run *run = calloc(1, sizeof(*run));
-	int rc = run ? configure(cfg, opts, &resume, err) : aslr_error_set(err, -ENOMEM, "out of memory");
+	int rc = reaper_enable(err);
+
+	if (rc < 0) /* not fatal: leftovers then go to PID 1, as before Linux 3.4 */
+		fprintf(stderr, "aslr-harness: warning: %s\n", err->text);
+	rc = run ? configure(cfg, opts, &resume, err) : aslr_error_set(err, -ENOMEM, "out of memory");
 
 	if (rc == 0) {
 		install_stop_handlers();
@@ -153,6 +171,7 @@ static int harness(struct run_config *cfg, struct harness_options *opts, struct 
 		rc = sample(run, cfg, opts, err);
 	if (rc == 0 && !opts->no_analyze)
 		rc = analyze(cfg, err);
+	sweep_leftovers(); /* the guardian and gnuplot were waited for: any child left is a probe's */
 	free(run);
 	resume_free(&resume);
 	if (rc == SPAWN_STOPPED) {

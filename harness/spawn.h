@@ -1,9 +1,15 @@
 /* spawn.h: run the probe many times, as fast as the kernel can exec it.
  *
  * J slots, each holding one probe in flight: vfork + execve (no shell), stdout to a
- * pipe, stdin and stderr to /dev/null, a process group of its own, a pidfd to see
- * it end. Each finished exec is handed to a callback, which accepts it (a row) or
- * rejects it (a failure). Nothing is allocated per exec. */
+ * pipe, stdin and stderr to /dev/null, a session and process group of its own, a pidfd
+ * to see it end. Each finished exec is handed to a callback, which accepts it (a row) or
+ * rejects it (a failure). Nothing is allocated per exec.
+ *
+ * When the caller is a child subreaper (reaper.h), what a probe leaves behind becomes
+ * the caller's child: spawn_run reaps each probe's process group after killing it, and
+ * between execs any other child that has exited. So while it runs, the caller must not
+ * expect to wait for other children of its own that exit meanwhile (the guardian's exit
+ * status is never needed). */
 #ifndef ASLR_SPAWN_H
 #define ASLR_SPAWN_H
 

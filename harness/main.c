@@ -85,7 +85,8 @@ static int announce_precise(const struct run_config *cfg, const struct run *run,
 
 	if (rc < 0)
 		return rc;
-	preset_precise_text(text, sizeof(text), cfg->opts->samples, run_series_count(run), rate);
+	preset_precise_text(text, sizeof(text), cfg->opts->precision, cfg->opts->samples, cfg->opts->max_time,
+			    run_series_count(run), rate);
 	fprintf(stderr, "aslr-harness: %s\n", text);
 	return 0;
 }
@@ -184,10 +185,15 @@ static int harness(struct run_config *cfg, struct harness_options *opts, struct 
 	return ASLR_EXIT_OK;
 }
 
+static void print_note(const char *text)
+{
+	fprintf(stderr, "aslr-harness: note: %s\n", text);
+}
+
 int main(int argc, char **argv)
 {
 	struct harness_options opts;
-	struct run_config cfg = { .opts = &opts, .argc = argc, .argv = argv, .stop = &stop_signal };
+	struct run_config cfg = { .opts = &opts, .argc = argc, .argv = argv, .stop = &stop_signal, .note = print_note };
 	struct aslr_error err = { 0 };
 
 	ensure_standard_fds();

@@ -35,6 +35,7 @@ struct pool {
 	int null_fd;
 	unsigned in_flight;
 	uint64_t accepted;
+	int finishing; /* a callback said SPAWN_FINISH: start nothing more */
 };
 
 static int pidfd_open_pid(pid_t pid)
@@ -239,7 +240,7 @@ static nfds_t build_poll_set(struct pool *pool, int *timeout_ms)
 static int launch_needed(struct pool *pool, struct aslr_error *err)
 {
 	for (unsigned i = 0; i < pool->cfg->jobs; i++) {
-		if (pool->accepted + pool->in_flight >= pool->cfg->target || *pool->cfg->stop)
+		if (pool->accepted + pool->in_flight >= pool->cfg->target || pool->finishing || *pool->cfg->stop)
 			return 0;
 		if (!pool->slots[i].pid) {
 			int rc = slot_start(pool, &pool->slots[i], err);
@@ -268,8 +269,10 @@ static int handle_events(struct pool *pool, nfds_t n, spawn_result_fn on_result,
 		rc = on_result(ctx, &result);
 		if (rc < 0)
 			return rc;
-		if (rc == SPAWN_ACCEPTED)
+		if (rc & SPAWN_ACCEPTED)
 			pool->accepted++;
+		if (rc & SPAWN_FINISH)
+			pool->finishing = 1;
 	}
 	return 0;
 }

@@ -33,10 +33,12 @@ struct probe_result {
 	size_t len;
 };
 
-enum { SPAWN_REJECTED = 0, SPAWN_ACCEPTED = 1 };
+enum { SPAWN_REJECTED = 0, SPAWN_ACCEPTED = 1, SPAWN_FINISH = 2 };
 
-/* Called once per finished exec. SPAWN_ACCEPTED, SPAWN_REJECTED, or a negative
- * errno (with the callback's own error filled) to stop the run. */
+/* Called once per finished exec. SPAWN_ACCEPTED or SPAWN_REJECTED, either with
+ * SPAWN_FINISH or-ed in to start nothing more (the probes in flight still end and are
+ * handed over: at most jobs - 1 more results), or a negative errno (with the
+ * callback's own error filled) to stop the run. */
 typedef int (*spawn_result_fn)(void *ctx, const struct probe_result *result);
 
 struct spawn_config {
@@ -54,7 +56,8 @@ struct spawn_config {
 
 enum { SPAWN_DONE = 0, SPAWN_STOPPED = 1 };
 
-/* Run until cfg->target results were accepted (SPAWN_DONE), *cfg->stop was set
+/* Run until cfg->target results were accepted or a callback said SPAWN_FINISH and the
+ * probes in flight ended (SPAWN_DONE), *cfg->stop was set
  * (SPAWN_STOPPED), or an error (-errno; a callback's error is passed through).
  * Every child is reaped and every process group killed before it returns. */
 int spawn_run(const struct spawn_config *cfg, spawn_result_fn on_result, void *ctx,

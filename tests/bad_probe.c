@@ -14,11 +14,14 @@
  *     double fork, in the probe's process group)
  *   daemon: the same, but the child first calls setsid(): the grandchild leaves the
  *     probe's process group and session, so killing the group misses it
- *   zombie: a good record; a child that exits at once and is never waited for */
+ *   zombie: a good record; a child that exits at once and is never waited for
+ *   random: a record of made-up regions whose entropy is known: low16 and low8 are 16 and
+ *     8 random bits (getrandom) in page units, fixed never changes (for --precision) */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,6 +40,7 @@
 #define DOUBLEFORK 10
 #define DAEMON 11
 #define ZOMBIE 12
+#define RANDOM 13
 
 #if BEHAVIOR == RARE
 #define EVERY 250
@@ -56,6 +60,25 @@ static int good_record(void)
 
 	return len > 0 && write(STDOUT_FILENO, line, (size_t)len) == len ? 0 : 1;
 }
+
+#if BEHAVIOR == RANDOM
+static int random_record(void)
+{
+	const char *names[] = { "low16", "low8", "fixed" };
+	uint16_t r[2] = { 0, 0 };
+	uint64_t values[3];
+	char line[RECORD_MAX_LEN];
+	int len;
+
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return 1;
+	values[0] = (UINT64_C(0x7f0000000) + r[0]) << 12;
+	values[1] = (UINT64_C(0x7e0000000) + (r[1] & 0xff)) << 12;
+	values[2] = UINT64_C(0x555555554000);
+	len = record_format(line, sizeof(line), names, values, 3);
+	return len > 0 && write(STDOUT_FILENO, line, (size_t)len) == len ? 0 : 1;
+}
+#endif
 
 #if BEHAVIOR == DOUBLEFORK || BEHAVIOR == DAEMON
 /* Fork a child that forks a grandchild sleeping for a minute, and wait for the child. */
@@ -142,6 +165,8 @@ int main(void)
 #elif BEHAVIOR == DOUBLEFORK || BEHAVIOR == DAEMON
 	double_fork();
 	return good_record();
+#elif BEHAVIOR == RANDOM
+	return random_record();
 #elif BEHAVIOR == ZOMBIE
 	if (fork() == 0)
 		_exit(0);

@@ -108,6 +108,12 @@ int precision_add_row(struct precision *p, const uint64_t *values, struct aslr_e
 		}
 		if (collision_count_add(&r->count, values[i]) < 0)
 			return aslr_error_set(err, -ENOMEM, "out of memory counting the collisions of %s", r->name);
+		if (r->count.samples == 1)
+			r->min = r->max = r->all_or = r->all_and = values[i];
+		r->min = values[i] < r->min ? values[i] : r->min;
+		r->max = values[i] > r->max ? values[i] : r->max;
+		r->all_or |= values[i];
+		r->all_and &= values[i];
 		update_state(p, r, 0);
 	}
 	p->rows++;
@@ -149,13 +155,35 @@ double precision_samples_needed(const struct precision *p, unsigned i, int *at_l
 	return fmax(n, n * sqrt(need / (double)r->eval_pairs));
 }
 
+/* log2 of the granules between min and max, plus one: the bits of a uniform region over them. */
+static double range_bits(const struct precision_region *r)
+{
+	uint64_t varying = r->all_or ^ r->all_and;
+	int align = varying ? __builtin_ctzll(varying) : 0;
+
+	return log2((double)((r->max - r->min) >> align) + 1);
+}
+
+double precision_samples_expected(const struct precision *p, unsigned i)
+{
+	const struct precision_region *r = &p->region[i];
+	double n = (double)r->count.samples;
+	double need = fmax(ESTIMATE_MIN_PAIRS, fmax(1, r->ci.dispersion) * p->poisson_pairs);
+
+	if (r->state != PRECISION_WAITING)
+		return 0;
+	if (r->eval_pairs == 0)
+		return fmax(n, sqrt(2 * need * exp2(range_bits(r))));
+	return fmax(n, n * sqrt(need / (double)r->eval_pairs));
+}
+
 int precision_furthest(const struct precision *p)
 {
 	double most = -1;
-	int furthest = -1, at_least;
+	int furthest = -1;
 
 	for (unsigned i = 0; i < p->count; i++) {
-		double need = precision_samples_needed(p, i, &at_least);
+		double need = precision_samples_expected(p, i);
 		if (p->region[i].state == PRECISION_WAITING && need > most) {
 			most = need;
 			furthest = (int)i;
@@ -166,20 +194,23 @@ int precision_furthest(const struct precision *p)
 
 void precision_furthest_text(const struct precision *p, char *buf, size_t size)
 {
-	int i = precision_furthest(p), at_least;
+	int i = precision_furthest(p);
 	const struct precision_region *r;
 	double need;
 
-	buf[0] = '\0';
-	if (i < 0)
+	if (i < 0) {
+		snprintf(buf, size, p->rows < p->rule.min_samples ? "no region waits (%llu samples at least)"
+								    : "every region done",
+			 (unsigned long long)p->rule.min_samples);
 		return;
+	}
 	r = &p->region[i];
-	need = precision_samples_needed(p, (unsigned)i, &at_least);
+	need = precision_samples_expected(p, (unsigned)i);
 	if (r->eval_pairs == 0)
-		snprintf(buf, size, "%s: no pair yet, needs %s%.0f", r->name, at_least ? ">=" : "~", need);
+		snprintf(buf, size, "%s: no pair yet, needs ~%.0f", r->name, need);
 	else
-		snprintf(buf, size, "%s +-%.2f bits (%llu pairs), needs ~%.0f", r->name, r->half_width,
-			 (unsigned long long)r->eval_pairs, need);
+		snprintf(buf, size, "%s +-%.2f bits (%llu pair%s), needs ~%.0f", r->name, r->half_width,
+			 (unsigned long long)r->eval_pairs, r->eval_pairs == 1 ? "" : "s", need);
 }
 
 const char *precision_end_name(enum precision_end end)

@@ -44,6 +44,7 @@ struct precision_region {
 	char name[RECORD_NAME_MAX + 1];
 	struct collision_count count; /* usable values only: a 0x0 cell is missing data */
 	uint64_t missing;
+	uint64_t min, max, all_or, all_and; /* of the usable values: their range, for a region without pairs */
 	enum precision_state state;
 	uint64_t eval_samples, eval_pairs; /* the inputs of ci, when it was last computed */
 	double eval_triples;
@@ -82,7 +83,12 @@ enum precision_end precision_end_now(struct precision *p, double elapsed);
  * expected pairs. 0 when the region is not waiting. */
 double precision_samples_needed(const struct precision *p, unsigned i, int *at_least);
 
-/* The waiting region that needs the most samples, or -1 when none waits. */
+/* The same as a point estimate, for ranking and ETAs. With no pair yet: what a region
+ * uniform over its observed range would need (sqrt(2 k 2^range_bits), range_bits as in
+ * estimate.h without the N correction), at least the samples it has. 0 when not waiting. */
+double precision_samples_expected(const struct precision *p, unsigned i);
+
+/* The waiting region expected to need the most samples, or -1 when none waits. */
 int precision_furthest(const struct precision *p);
 
 /* The real k at which the exact (Garwood) 95 % interval of a Poisson count k, in log2
@@ -102,7 +108,7 @@ struct json_t *precision_json(const struct precision *p, enum precision_end end)
 int precision_shortfall_text(const struct precision *p, char *buf, size_t size);
 
 /* One line on the region that needs the most samples, for the progress line:
- * "stack +-0.93 bits (9 pairs), needs ~150000". Empty when none waits. */
+ * "stack +-0.93 bits (9 pairs), needs ~150000", or why nothing waits. */
 void precision_furthest_text(const struct precision *p, char *buf, size_t size);
 
 const char *precision_end_name(enum precision_end end);

@@ -19,12 +19,17 @@ static void why_not_text(const struct precision *p, unsigned i, char *text, size
 	int at_least;
 	double need = precision_samples_needed(p, i, &at_least);
 
-	if (r->eval_pairs < ESTIMATE_MIN_PAIRS)
+	if (at_least)
+		snprintf(text, size,
+			 "no colliding pair in %llu samples: the report shows an upper bound, not a collision estimate; "
+			 "+-%g bits needs at least %.0f samples (95 %%), about %.0f if the region is uniform over the "
+			 "range seen",
+			 (unsigned long long)r->count.samples, p->rule.bits, need, precision_samples_expected(p, i));
+	else if (r->eval_pairs < ESTIMATE_MIN_PAIRS)
 		snprintf(text, size,
 			 "%llu colliding pairs in %llu samples: the report shows an upper bound, not a collision "
-			 "estimate; +-%g bits needs %s%.0f samples",
-			 (unsigned long long)r->eval_pairs, (unsigned long long)r->count.samples, p->rule.bits,
-			 at_least ? "at least " : "about ", need);
+			 "estimate; +-%g bits needs about %.0f samples",
+			 (unsigned long long)r->eval_pairs, (unsigned long long)r->count.samples, p->rule.bits, need);
 	else
 		snprintf(text, size,
 			 "collision estimate +-%.2f bits from %llu pairs in %llu samples, wider than +-%g; that needs "
@@ -48,9 +53,12 @@ static int short_text(const struct precision *p, unsigned i, char *buf, size_t s
 	int at_least;
 	double need = precision_samples_needed(p, i, &at_least);
 
+	if (at_least)
+		return snprintf(buf, size, "%s no pair, needs >= %.0f (~%.0f if uniform over its range)", r->name, need,
+				precision_samples_expected(p, i));
 	if (r->eval_pairs < ESTIMATE_MIN_PAIRS)
-		return snprintf(buf, size, "%s %llu pair%s, needs %s%.0f", r->name, (unsigned long long)r->eval_pairs,
-				r->eval_pairs == 1 ? "" : "s", at_least ? ">= " : "~", need);
+		return snprintf(buf, size, "%s %llu pair%s, needs ~%.0f", r->name, (unsigned long long)r->eval_pairs,
+				r->eval_pairs == 1 ? "" : "s", need);
 	return snprintf(buf, size, "%s +-%.2f bits, needs ~%.0f", r->name, r->half_width, need);
 }
 

@@ -117,13 +117,11 @@ static void precision_progress(struct series *s, uint64_t done, double now)
 {
 	char detail[160];
 	double elapsed = now - s->start, rate = elapsed > 0 ? (double)done / elapsed : 0, eta = -1;
-	int furthest = precision_furthest(s->precision), at_least;
+	int furthest = precision_furthest(s->precision);
 
 	precision_furthest_text(s->precision, detail, sizeof(detail));
-	if (furthest < 0)
-		snprintf(detail, sizeof(detail), "every region done");
-	else if (rate > 0) {
-		double need = precision_samples_needed(s->precision, (unsigned)furthest, &at_least);
+	if (furthest >= 0 && rate > 0) {
+		double need = precision_samples_expected(s->precision, (unsigned)furthest);
 		eta = (fmin(need, (double)s->precision->rule.max_samples) - (double)done) / rate;
 		if (s->precision->rule.max_time > 0)
 			eta = fmin(eta, s->precision->rule.max_time - elapsed);

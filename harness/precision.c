@@ -128,6 +128,11 @@ static int confirmed(struct precision *p)
 	return p->waiting == 0;
 }
 
+void precision_settle(struct precision *p)
+{
+	confirmed(p);
+}
+
 enum precision_end precision_end_now(struct precision *p, double elapsed)
 {
 	if (p->waiting == 0 && p->rows >= p->rule.min_samples && confirmed(p))

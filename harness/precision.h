@@ -78,6 +78,10 @@ int precision_add_row(struct precision *p, const uint64_t *values, struct aslr_e
  * PRECISION_GOING. */
 enum precision_end precision_end_now(struct precision *p, double elapsed);
 
+/* Every region's interval and state at the current N: for the record once the series
+ * ended (the rows in flight at the end were added after the last check). */
+void precision_settle(struct precision *p);
+
 /* Samples region i is expected to need for +-bits: n sqrt(pairs needed / pairs). With no
  * pair yet that is a lower bound (*at_least = 1), from 3.0, the 95 % upper limit on the
  * expected pairs. 0 when the region is not waiting. */

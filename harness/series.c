@@ -200,6 +200,8 @@ int series_run(struct series *s, struct aslr_error *err)
 	s->seconds = aslr_now_sec() - s->start;
 	if (rc == SPAWN_DONE && s->precision && s->end == PRECISION_GOING) /* spawn.target = max_samples reached */
 		s->end = precision_end_now(s->precision, s->seconds);
+	if (s->precision)
+		precision_settle(s->precision);
 	if (rc >= 0) {
 		int flushed = samples_writer_flush(s->writer, err);
 		if (flushed < 0)

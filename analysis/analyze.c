@@ -26,7 +26,8 @@ static int resolve_inputs(struct analyze_request *req, struct inputs *in, struct
 	const char *slash;
 
 	if (stat(req->input, &st) < 0)
-		return aslr_error_at(err, -errno, req->input, 0, 0, "%s", strerror(errno));
+		return errno == ENOENT ? aslr_error_input(err, -ENOENT, req->input, 0, 0, "%s", strerror(ENOENT))
+				       : aslr_error_at(err, -errno, req->input, 0, 0, "%s", strerror(errno));
 	if (S_ISDIR(st.st_mode)) {
 		snprintf(in->csv, sizeof(in->csv), "%s/samples.csv", req->input);
 		snprintf(in->out_dir, sizeof(in->out_dir), "%s", req->input);
@@ -56,11 +57,11 @@ static int load_run_json(const char *path, json_t **run, struct aslr_error *err)
 		return 0;
 	*run = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!*run)
-		return aslr_error_at(err, -EINVAL, path, jerr.line, jerr.column, "%s", jerr.text);
+		return aslr_error_input(err, -EINVAL, path, jerr.line, jerr.column, "%s", jerr.text);
 	if (!json_is_object(*run)) {
 		json_decref(*run);
 		*run = NULL;
-		return aslr_error_at(err, -EINVAL, path, 1, 1, "not a JSON object");
+		return aslr_error_input(err, -EINVAL, path, 1, 1, "not a JSON object");
 	}
 	return 0;
 }
@@ -75,12 +76,12 @@ static const char *run_release(const json_t *run)
 static int write_pictures_and_report(struct analyze_request *req, const struct analysis *a,
 				     const json_t *run, const char *dir, struct aslr_error *err)
 {
-	static struct plot_list plots;
+	struct plot_list plots = { 0 };
 	char why[ASLR_ERROR_TEXT + 340];
 	struct aslr_error plot_err;
 	const char *note = NULL;
+	int rc;
 
-	plots.count = 0;
 	if (req->no_plots) {
 		note = "not drawn (asked not to)";
 	} else if (plots_draw(a, run_release(run), dir, &plots, &plot_err) < 0) {
@@ -93,7 +94,9 @@ static int write_pictures_and_report(struct analyze_request *req, const struct a
 		note = why;
 	}
 	snprintf(req->report, sizeof(req->report), "%s/report.md", dir);
-	return report_write(a, run, &plots, note, dir, err);
+	rc = report_write(a, run, &plots, note, dir, err);
+	plot_list_free(&plots);
+	return rc;
 }
 
 /* Missing cells into req->warning, one sentence per region joined by " " (cut at its

@@ -2,7 +2,8 @@
  *
  * Runs are read from their summary.json (a run folder or the file itself, from this
  * machine or copied from others). Series match on variant, mode and knob values;
- * series that do not match in every run are listed, never dropped silently. */
+ * series that do not match in every run are listed, never dropped silently. Names are
+ * held up to the sizes below (71 bytes; samples.csv allows 64) and refused beyond. */
 #ifndef ASLR_COMPARE_H
 #define ASLR_COMPARE_H
 
@@ -11,18 +12,8 @@
 #include <stdio.h>
 
 #include "error.h"
-
-enum { COMPARE_MAX_RUNS = 16 };
-
-/* A region's headline and the interval the gate weighs it with (gate.h). */
-struct cmp_region {
-	char name[72];
-	double bits;      /* estimate_bits; NAN when the kind is "insufficient" */
-	char kind[32];    /* estimate_kind */
-	double low, high; /* low <= bits <= high; [bits, bits] when the file has no interval */
-	int has_interval; /* 0: the file has no interval fields (an older summary) */
-	int absent;
-};
+#include "gate.h"
+#include "series_key.h"
 
 struct cmp_series {
 	char variant[72];
@@ -50,13 +41,27 @@ int compare_region_from_json(struct cmp_region *r, const char *name, const json_
 int compare_load(struct cmp_run *run, const char *path, struct aslr_error *err);
 void compare_free(struct cmp_run *run);
 
+/* How s is named (series_key.h); the key borrows s->variant. */
+struct series_key compare_series_key(const struct cmp_series *s);
+
 /* The series of run with the same variant, mode and knobs as key, or NULL. */
 const struct cmp_series *compare_match(const struct cmp_run *run, const struct cmp_series *key);
 
-/* compare.md and compare-mode<m>.png/.svg into dir, the tables to out (may be NULL).
- * *plots_warning gets why there are no plots ("" when there are). */
+/* compare.md and compare-<series_key_tag>.png/.svg (compare-pie-rnd28-mode2) into dir,
+ * the tables to out (may be NULL). *plots_warning gets why there are no plots ("" when
+ * they were drawn; compare.md links them only then). */
 int compare_write(const struct cmp_run *runs, unsigned n, const char *dir, FILE *out,
 		  char *plots_warning, size_t warning_size, struct aslr_error *err);
+
+/* Load the n runs at paths (folders or summary.json files), then compare_write. 0 or
+ * -errno (bad input: ASLR_ERR_INPUT). */
+int compare_runs(char *const *paths, unsigned n, const char *dir, FILE *out, char *plots_warning,
+		 size_t warning_size, struct aslr_error *err);
+
+/* --baseline: compare_baseline of run against baseline to out, then the count of
+ * regressions. 0 when none; -ERANGE with an ASLR_ERR_GATE error when some region
+ * tripped; -errno when a file cannot be read (bad input: ASLR_ERR_INPUT). */
+int compare_gate(const char *baseline, const char *run, double tolerance, FILE *out, struct aslr_error *err);
 
 /* The gate (gate.h): one line to out per region of a matching series that lost more
  * than tolerance bits beyond the sampling error; a note per region that lost more

@@ -1,5 +1,6 @@
 #include "findings.h"
 
+#include "birthday.h"
 #include "conditional.h"
 
 #include <math.h>
@@ -53,20 +54,20 @@ static unsigned fixed_regions(struct strbuf *out, const struct analysis *a, unsi
 /* One sentence per block of two or more regions that move together. */
 static unsigned blocks(struct strbuf *out, const struct analysis *a, unsigned s)
 {
-	static struct region_block block[MAX_BLOCKS];
-	unsigned n = conditional_blocks(a, s, block);
+	const struct region_blocks *block = &a->series[s].blocks;
 
-	for (unsigned b = 0; b < n; b++) {
+	for (unsigned b = 0; b < block->count; b++) {
+		unsigned first = block->start[b], size = blocks_size(block, b);
 		strbuf_printf(out, "- In ");
 		series_label(out, a, s);
 		strbuf_printf(out, ",");
-		for (unsigned i = 0; i < block[b].size; i++)
-			strbuf_printf(out, "%s %s", i == 0 ? "" : i + 1 == block[b].size ? " and" : ",",
-				      a->table->region[block[b].member[i]]);
+		for (unsigned i = 0; i < size; i++)
+			strbuf_printf(out, "%s %s", i == 0 ? "" : i + 1 == size ? " and" : ",",
+				      a->table->region[block->member[first + i]]);
 		strbuf_printf(out, " move together: their offsets never changed, so one leaked address "
-				   "gives away all %u.\n", block[b].size);
+				   "gives away all %u.\n", size);
 	}
-	return n;
+	return block->count;
 }
 
 /* heap against text over the modes where both move. */
@@ -76,6 +77,7 @@ static unsigned heap_and_executable(struct strbuf *out, const struct analysis *a
 	int heap = region_index(a, "heap"), text = region_index(a, "text");
 	struct strbuf apart = { 0 }, with = { 0 };
 	unsigned n_apart = 0, n_with = 0;
+	char label[SERIES_KEY_TEXT];
 
 	if (heap < 0 || text < 0)
 		return 0;
@@ -93,8 +95,9 @@ static unsigned heap_and_executable(struct strbuf *out, const struct analysis *a
 			strbuf_printf(&apart, "%s%d", n_apart++ ? ", " : "", a->series[s].series->mode);
 	}
 	if (n_apart + n_with > 0) {
+		analysis_group_label(a, first, label, sizeof(label));
 		strbuf_printf(out, "- %s: the heap moves independently of the executable %s%s%s",
-			      a->series[first].series->variant, n_apart ? "only in mode" : "in no mode",
+			      label, n_apart ? "only in mode" : "in no mode",
 			      n_apart > 1 ? "s " : n_apart ? " " : "", n_apart ? apart.text : "");
 		if (n_with)
 			strbuf_printf(out, "; in mode%s %s it keeps a constant offset from the executable, so "
@@ -151,8 +154,8 @@ static unsigned bounds_only(struct strbuf *out, const struct analysis *a, unsign
 	strbuf_printf(out, ", %u region%s had fewer than %d colliding pairs at N = %.0f, so the headline is the "
 			   "smaller upper bound (range or per-bit sum): at %.1f bits N = %.0f gives about %.2f "
 			   "pairs; about %.0f samples would give 10 and turn it into an estimate.\n",
-		      count, count > 1 ? "s" : "", ESTIMATE_MIN_PAIRS, n, widest, n, n * (n - 1) / 2 / exp2(widest),
-		      estimate_samples_needed(widest, 10));
+		      count, count > 1 ? "s" : "", ESTIMATE_MIN_PAIRS, n, widest, n, birthday_expected_pairs(n, widest),
+		      birthday_samples_for_pairs(widest, 10));
 	return 1;
 }
 
@@ -248,54 +251,55 @@ static unsigned extremes(struct strbuf *out, const struct analysis *a, unsigned 
 }
 
 /* Per region, in the highest mode: where variants differ by a bit or more, their headlines. */
+/* Series v's (variant v at mode, the first series' knobs) if its region r has a headline; else -1. */
+static int variant_with_headline(const struct analysis *a, unsigned v, int mode, unsigned r)
+{
+	int s = analysis_variant_series(a, v, mode);
+
+	return s >= 0 && !a->series[s].region[r].absent && a->series[s].region[r].kind != KIND_INSUFFICIENT ? s : -1;
+}
+
 static unsigned variant_differences(struct strbuf *out, const struct analysis *a)
 {
-	const char *variants[64];
-	unsigned nv = analysis_variants(a, variants, 64), said = 0;
+	unsigned said = 0;
 	int mode = analysis_highest_mode(a);
 
-	if (nv < 2)
+	if (a->variant_count < 2)
 		return 0;
 	for (unsigned r = 0; r < a->table->region_count; r++) {
-		double lo = INFINITY, hi = -INFINITY, bits[64];
-		int idx[64];
-		for (unsigned v = 0; v < nv; v++) {
-			const struct sample_series *first = a->series[0].series;
-			idx[v] = analysis_find_series(a, variants[v], mode, first->rnd_bits, first->rnd_compat_bits);
-			if (idx[v] < 0 || a->series[idx[v]].region[r].absent ||
-			    a->series[idx[v]].region[r].kind == KIND_INSUFFICIENT)
-				continue;
-			bits[v] = a->series[idx[v]].region[r].estimate_bits;
-			lo = fmin(lo, bits[v]);
-			hi = fmax(hi, bits[v]);
+		double lo = INFINITY, hi = -INFINITY;
+		for (unsigned v = 0; v < a->variant_count; v++) {
+			int s = variant_with_headline(a, v, mode, r);
+			lo = s < 0 ? lo : fmin(lo, a->series[s].region[r].estimate_bits);
+			hi = s < 0 ? hi : fmax(hi, a->series[s].region[r].estimate_bits);
 		}
 		if (!(hi - lo >= 1))
 			continue;
 		strbuf_printf(out, "- In mode %d, %s differs between the probe variants:", mode, a->table->region[r]);
-		for (unsigned v = 0, k = 0; v < nv; v++)
-			if (idx[v] >= 0 && !a->series[idx[v]].region[r].absent &&
-			    a->series[idx[v]].region[r].kind != KIND_INSUFFICIENT)
-				strbuf_printf(out, "%s %s %.1f", k++ ? "," : "", variants[v], bits[v]);
+		for (unsigned v = 0, k = 0; v < a->variant_count; v++) {
+			int s = variant_with_headline(a, v, mode, r);
+			if (s >= 0)
+				strbuf_printf(out, "%s %s %.1f", k++ ? "," : "", a->variant[v],
+					      a->series[s].region[r].estimate_bits);
+		}
 		strbuf_printf(out, " bits.\n");
 		said++;
 	}
 	return said;
 }
 
-/* The series of the first variant, with the other knob as in the first series, at mode
- * `mode`, whose knob value is the lowest (want_high 0) or highest (1); -1 if none. */
+/* The series of the knob's sweep (analysis_knob_sweep) at mode whose knob value is the
+ * lowest (want_high 0) or highest (1); -1 if none. */
 static int knob_extreme(const struct analysis *a, int knob, int mode, int want_high)
 {
-	const struct sample_series *first = a->series[0].series;
 	int best = -1;
 
 	for (unsigned s = 0; s < a->series_count; s++) {
-		const struct sample_series *x = a->series[s].series;
-		if (x->mode != mode || analysis_knob(x, knob) < 0 || strcmp(x->variant, first->variant) != 0 ||
-		    analysis_knob(x, !knob) != analysis_knob(first, !knob))
+		int v = analysis_knob(a->series[s].series, knob);
+		if (!analysis_in_knob_sweep(a, s, knob, mode))
 			continue;
-		if (best < 0 || (want_high ? analysis_knob(x, knob) > analysis_knob(a->series[best].series, knob)
-					   : analysis_knob(x, knob) < analysis_knob(a->series[best].series, knob)))
+		if (best < 0 || (want_high ? v > analysis_knob(a->series[best].series, knob)
+					   : v < analysis_knob(a->series[best].series, knob)))
 			best = (int)s;
 	}
 	return best;
@@ -304,22 +308,25 @@ static int knob_extreme(const struct analysis *a, int knob, int mode, int want_h
 /* How each swept knob moves the headline of each region (first variant, highest mode). */
 static unsigned knob_effects(struct strbuf *out, const struct analysis *a)
 {
-	static const char *const knob_name[2] = { "vm.mmap_rnd_bits", "vm.mmap_rnd_compat_bits" };
 	unsigned said = 0;
 	int mode = analysis_highest_mode(a);
 
-	for (int knob = 0; knob < 2; knob++) {
+	for (int knob = 0; knob < ANALYSIS_KNOBS; knob++) {
 		int lo_s = knob_extreme(a, knob, mode, 0), hi_s = knob_extreme(a, knob, mode, 1);
+		struct series_key sweep;
+		char label[SERIES_KEY_TEXT];
 		if (lo_s < 0 || lo_s == hi_s)
 			continue;
+		sweep = analysis_knob_sweep(a, knob, mode);
+		series_key_label(&sweep, label, sizeof(label));
 		for (unsigned r = 0; r < a->table->region_count; r++) {
 			const struct region_estimate *lo = &a->series[lo_s].region[r], *hi = &a->series[hi_s].region[r];
 			if (lo->absent || !(fabs(hi->estimate_bits - lo->estimate_bits) >= 1))
 				continue;
-			strbuf_printf(out, "- Raising %s from %d to %d takes %s from %.1f to %.1f bits (%s mode %d).\n",
-				      knob_name[knob], analysis_knob(a->series[lo_s].series, knob),
+			strbuf_printf(out, "- Raising vm.%s from %d to %d takes %s from %.1f to %.1f bits (%s).\n",
+				      analysis_knob_name(knob), analysis_knob(a->series[lo_s].series, knob),
 				      analysis_knob(a->series[hi_s].series, knob), a->table->region[r], lo->estimate_bits,
-				      hi->estimate_bits, a->series[lo_s].series->variant, mode);
+				      hi->estimate_bits, label);
 			said++;
 		}
 	}

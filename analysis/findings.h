@@ -5,8 +5,8 @@
 #ifndef ASLR_FINDINGS_H
 #define ASLR_FINDINGS_H
 
+#include "analysis.h"
 #include "strbuf.h"
-#include "summary.h"
 
 /* Append the findings as Markdown list items ("- ...\n"); returns how many. */
 unsigned findings_write(struct strbuf *out, const struct analysis *a);

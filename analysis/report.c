@@ -209,16 +209,15 @@ static void results_section(struct strbuf *sb, const struct analysis *a, const s
 
 static void cluster_list(struct strbuf *sb, const struct analysis *a, unsigned s)
 {
-	static struct region_block block[MAX_BLOCKS];
-	unsigned n = conditional_blocks(a, s, block);
+	const struct region_blocks *block = &a->series[s].blocks;
 
 	strbuf_printf(sb, "Blocks that move as one (their offsets never changed, so one leak reveals all):");
-	for (unsigned b = 0; b < n; b++) {
+	for (unsigned b = 0; b < block->count; b++) {
 		strbuf_printf(sb, "%s", b ? ";" : "");
-		for (unsigned i = 0; i < block[b].size; i++)
-			strbuf_printf(sb, "%s %s", i ? "," : "", a->table->region[block[b].member[i]]);
+		for (unsigned i = block->start[b]; i < block->start[b + 1]; i++)
+			strbuf_printf(sb, "%s %s", i > block->start[b] ? "," : "", a->table->region[block->member[i]]);
 	}
-	strbuf_printf(sb, "%s.\n\n", n ? "" : " none");
+	strbuf_printf(sb, "%s.\n\n", block->count ? "" : " none");
 }
 
 /* What the bits of A left rest on: B's low bits, A - B, or A alone (capped). */
@@ -298,24 +297,21 @@ static void headline_cell(struct strbuf *sb, const struct region_estimate *e)
 /* Region x variant per mode, at the first series' knob values. */
 static void variants_section(struct strbuf *sb, const struct analysis *a)
 {
-	const char *variants[64];
-	unsigned nv = analysis_variants(a, variants, 64);
-	const struct sample_series *first = a->series[0].series;
+	unsigned nv = a->variant_count;
 
 	if (nv < 2)
 		return;
 	strbuf_printf(sb, "## Probe variants\n\nThe same probe built as different kinds of program; headline bits "
 			  "(≤: only an upper bound), – where the variant has no such region, ? too few samples.\n\n");
 	for (int mode = 0; mode <= 2; mode++) {
-		int idx[64], any = 0;
+		int any = 0;
 		for (unsigned v = 0; v < nv; v++)
-			any |= (idx[v] = analysis_find_series(a, variants[v], mode, first->rnd_bits,
-							      first->rnd_compat_bits)) >= 0;
+			any |= analysis_variant_series(a, v, mode) >= 0;
 		if (!any)
 			continue;
 		strbuf_printf(sb, "### Mode %d\n\n| region |", mode);
 		for (unsigned v = 0; v < nv; v++)
-			strbuf_printf(sb, " %s |", variants[v]);
+			strbuf_printf(sb, " %s |", a->variant[v]);
 		strbuf_printf(sb, "\n|---|");
 		for (unsigned v = 0; v < nv; v++)
 			strbuf_printf(sb, "---|");
@@ -323,10 +319,11 @@ static void variants_section(struct strbuf *sb, const struct analysis *a)
 		for (unsigned r = 0; r < a->table->region_count; r++) {
 			strbuf_printf(sb, "| %s |", a->table->region[r]);
 			for (unsigned v = 0; v < nv; v++) {
-				if (idx[v] < 0)
+				int s = analysis_variant_series(a, v, mode);
+				if (s < 0)
 					strbuf_printf(sb, " |");
 				else
-					headline_cell(sb, &a->series[idx[v]].region[r]);
+					headline_cell(sb, &a->series[s].region[r]);
 			}
 			strbuf_printf(sb, "\n");
 		}
@@ -337,10 +334,11 @@ static void variants_section(struct strbuf *sb, const struct analysis *a)
 /* Region x knob value, for every series that swept a knob. */
 static void knobs_section(struct strbuf *sb, const struct analysis *a, const struct plot_list *plots)
 {
-	if (!a->table->has_rnd_bits && !a->table->has_rnd_compat_bits)
+	if (!analysis_has_knob(a, 0) && !analysis_has_knob(a, 1))
 		return;
 	strbuf_printf(sb, "## Kernel knobs\n\nEach value of a swept knob is a series of its own; headline bits "
-			  "(≤: only an upper bound, ?: too few samples).\n\n| variant | mode | mmap_rnd_bits | mmap_rnd_compat_bits |");
+			  "(≤: only an upper bound, ?: too few samples).\n\n| variant | mode | %s | %s |",
+		      analysis_knob_name(0), analysis_knob_name(1));
 	for (unsigned r = 0; r < a->table->region_count; r++)
 		strbuf_printf(sb, " %s |", a->table->region[r]);
 	strbuf_printf(sb, "\n|---|---|---|---|");
@@ -361,8 +359,12 @@ static void knobs_section(struct strbuf *sb, const struct analysis *a, const str
 		strbuf_printf(sb, "\n");
 	}
 	strbuf_printf(sb, "\n");
-	embed(sb, plots, "knob-mmap_rnd_bits", "headline bits against vm.mmap_rnd_bits");
-	embed(sb, plots, "knob-mmap_rnd_compat_bits", "headline bits against vm.mmap_rnd_compat_bits");
+	for (int knob = 0; knob < ANALYSIS_KNOBS; knob++) {
+		char name[64], alt[96];
+		snprintf(name, sizeof(name), "knob-%s", analysis_knob_name(knob));
+		snprintf(alt, sizeof(alt), "headline bits against vm.%s", analysis_knob_name(knob));
+		embed(sb, plots, name, alt);
+	}
 }
 
 static void reproduce_section(struct strbuf *sb, const json_t *run, const char *source)

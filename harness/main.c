@@ -13,6 +13,7 @@
 #include "options.h"
 #include "outdir.h"
 #include "preset.h"
+#include "probedir.h"
 #include "probes.h"
 #include "reaper.h"
 #include "run.h"
@@ -54,11 +55,11 @@ static int fail(const struct aslr_error *err)
 	return aslr_exit_code(err);
 }
 
-/* --probe PATH, or the variants built beside aslr-harness. */
+/* --probe PATH, or the variants in the build tree or install aslr-harness runs from (probedir.h). */
 static int resolve_probes(struct run_config *cfg, const struct harness_options *opts, struct aslr_error *err)
 {
 	char bin[PATH_MAX];
-	int rc = opts->probe_path ? 0 : probes_own_dir(bin, sizeof(bin), err);
+	int rc = opts->probe_path ? 0 : probedir_default(bin, sizeof(bin), err);
 
 	return rc < 0 ? rc : probes_resolve(cfg, opts, bin, (unsigned)geteuid(), err);
 }

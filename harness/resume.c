@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "probeinfo.h"
-#include "run.h"
+#include "run_config.h"
 
 static int not_a_run(struct aslr_error *err, const char *path, const char *what)
 {

@@ -14,32 +14,10 @@
 #include "guard.h"
 #include "modeplan.h"
 #include "options.h"
-#include "runinfo.h"
 #include "resume.h"
+#include "run_config.h"
+#include "runinfo.h"
 #include "series.h"
-
-struct run_variant {
-	char name[VARIANT_NAME_MAX + 1];
-	char probe[PATH_MAX];
-};
-
-struct run_config {
-	const struct harness_options *opts;
-	int argc;                      /* the command line, for run.json */
-	char **argv;
-	char out_dir[PATH_MAX];
-	unsigned variant_count;
-	struct run_variant variants[MAX_VARIANTS];
-	unsigned jobs;
-	int progress;                  /* draw a progress line */
-	const char *lock_path;         /* NULL: GUARD_LOCK_PATH */
-	struct runinfo_paths paths;    /* NULL members: the real /proc and /sys files */
-	volatile sig_atomic_t *stop;   /* set by SIGINT/SIGTERM/SIGHUP */
-	int drop_privileges;           /* --user: probes run as uid/gid */
-	unsigned uid, gid;
-	struct resume *resume;         /* --resume: what the run already holds; NULL otherwise */
-	void (*note)(const char *text); /* told when a series ends short of its precision; may be NULL */
-};
 
 /* The probe's fixed environment: stack addresses depend on its size. */
 extern char *const run_probe_env[];

@@ -1,7 +1,8 @@
 # Shared by scripts/run, scripts/test and scripts/bench. Source it; do not run it.
 
 # The Debian packages the project builds, tests and plots with.
-ASLR_PACKAGES=(build-essential cmake pkg-config libcmocka-dev libjansson-dev gnuplot-nox gcc-multilib)
+ASLR_PACKAGES=(build-essential cmake pkg-config libcmocka-dev libjansson-dev gnuplot-nox gcc-multilib
+  file man-db mandoc) # file: cpack -G DEB; man-db, mandoc: the man page tests
 
 # Install whichever of the given packages are missing (apt-get update first).
 ensure_packages() {

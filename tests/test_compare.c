@@ -7,7 +7,8 @@
  *   libc  19 -> 75 pairs: 27.97 -> 25.99, a 2-bit loss
  *   stack range 30 (4 pairs, lower bound 29.02) -> collision 28.90 [28.02, 29.96] (10 pairs)
  *   heap  -> insufficient (estimate_bits null); vdso bit_entropy_sum 28 [27, 28] -> range 20
- *   [19.2, 20]; argv constant in both. */
+ *   [19.2, 20]; argv constant in both.
+ * And two runs of a knob sweep (analysis_fixture.h), analyzed here. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "analysis_fixture.h"
 #include "test_util.h"
 
 #define ANALYZE ASLR_BIN_DIR "/aslr-analyze"
@@ -124,15 +126,92 @@ static void test_three_runs_one_lacking_a_mode(void **state)
 	table = tu_read_file(out_path, NULL);
 	assert_contains(table, "pie mode 1: missing in nomode1");
 	free(table);
-	if (access("/usr/bin/gnuplot", X_OK) == 0) {
-		snprintf(path, sizeof(path), "%s/compare-pie-mode2.png", dir);
-		assert_int_equal(stat(path, &st), 0);
-		assert_true(st.st_size > 10000);
-		assert_contains(md, "![compare-pie-mode2](compare-pie-mode2.png)");
+	if (!tu_have_gnuplot()) {
+		print_message("gnuplot is not installed: compare's plots cannot be checked\n");
+		free(md);
+		tu_rmrf(dir);
+		free(dir);
+		skip();
 	}
+	snprintf(path, sizeof(path), "%s/compare-pie-mode2.png", dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size > 10000);
+	assert_contains(md, "![compare-pie-mode2](compare-pie-mode2.png)");
 	free(md);
 	tu_rmrf(dir);
 	free(dir);
+}
+
+/* Where gnuplot cannot be started, compare.md links no plot and says why. */
+static void test_compare_without_gnuplot_links_nothing(void **state)
+{
+	char dir[700], path[800], *md;
+	char *argv[] = { (char[]){ ANALYZE }, (char[]){ "--compare" }, (char[]){ DATA "/base" },
+			 (char[]){ DATA "/regressed" }, (char[]){ "--out" }, dir, NULL };
+	char *envp[] = { (char[]){ "PATH=/nonexistent" }, NULL };
+	int status;
+
+	snprintf(dir, sizeof(dir), "%s/no-gnuplot", (char *)*state);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	status = tu_run_env(argv, envp, out_path, err_path);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	snprintf(path, sizeof(path), "%s/compare.md", dir);
+	md = tu_read_file(path, NULL);
+	assert_contains(md, "## pie mode 2");
+	assert_contains(md, "> Plots: no plots: gnuplot cannot be started");
+	if (strstr(md, "](compare-"))
+		fail_msg("compare.md links plots that were not drawn:\n%s", md);
+	free(md);
+}
+
+/* Run folder dir/name holding csv, analyzed (no plots). */
+static void analyzed_run(const char *dir, const char *name, const struct strbuf *csv, char *run, size_t size)
+{
+	char path[700], *args[] = { run, (char[]){ "--quiet" }, (char[]){ "--no-plots" } };
+
+	snprintf(run, size, "%s/%s", dir, name);
+	assert_int_equal(mkdir(run, 0755), 0);
+	snprintf(path, sizeof(path), "%s/samples.csv", run);
+	assert_int_equal(tu_write_file(path, csv->text), 0);
+	assert_int_equal(analyze(args, 3), 0);
+}
+
+/* Two runs of a vm.mmap_rnd_bits sweep: each knob value is a series of its own in the
+ * tables and in the plots' file names (series_key_tag: pie-rnd28-mode2). */
+static void test_sweep_compared_apart(void **state)
+{
+	char *dir = *state, a[700], b[700], path[800], *md, *table;
+	char *args[] = { (char[]){ "--compare" }, a, b, (char[]){ "--out" }, dir };
+	struct strbuf csv = { 0 };
+	struct stat st;
+
+	af_sweep_csv(&csv, 500);
+	analyzed_run(dir, "a", &csv, a, sizeof(a));
+	analyzed_run(dir, "b", &csv, b, sizeof(b));
+	strbuf_free(&csv);
+	assert_int_equal(analyze(args, 5), 0);
+	snprintf(path, sizeof(path), "%s/compare.md", dir);
+	md = tu_read_file(path, NULL);
+	table = tu_read_file(out_path, NULL);
+	assert_contains(md, "## pie mode 2, mmap_rnd_bits 28\n");
+	assert_contains(md, "## pie mode 2, mmap_rnd_bits 30\n");
+	assert_contains(table, "\npie mode 2, mmap_rnd_bits 28: headline bits");
+	assert_contains(table, "\npie mode 2, mmap_rnd_bits 30: headline bits");
+	free(table);
+	if (!tu_have_gnuplot()) {
+		free(md);
+		print_message("gnuplot is not installed: compare's plot names cannot be checked\n");
+		skip();
+	}
+	for (int bits = 28; bits <= 30; bits += 2) {
+		char link[200];
+		snprintf(path, sizeof(path), "%s/compare-pie-rnd%d-mode2.png", dir, bits);
+		assert_int_equal(stat(path, &st), 0);
+		snprintf(link, sizeof(link), "![compare-pie-rnd%d-mode2](compare-pie-rnd%d-mode2.png)", bits, bits);
+		assert_contains(md, link);
+	}
+	free(md);
 }
 
 /* Each line names both values with kind and interval; the z values follow from the
@@ -247,6 +326,8 @@ int main(void)
 		cmocka_unit_test(test_gate_at_tolerance_zero),
 		cmocka_unit_test(test_compare_marks_differences_beyond_intervals),
 		cmocka_unit_test(test_bad_summaries),
+		cmocka_unit_test(test_sweep_compared_apart),
+		cmocka_unit_test(test_compare_without_gnuplot_links_nothing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

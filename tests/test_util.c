@@ -238,6 +238,14 @@ int tu_is_root(void)
 	return geteuid() == 0;
 }
 
+int tu_have_gnuplot(void)
+{
+	char *argv[] = { (char[]){ "/usr/bin/gnuplot" }, (char[]){ "--version" }, NULL };
+	int status = tu_run(argv, NULL, NULL);
+
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 int tu_run_dirs_setup(void **state)
 {
 	struct tu_run_dirs *f = calloc(1, sizeof(*f));

@@ -39,6 +39,9 @@ void tu_csv_free(struct tu_csv *csv);
 
 int tu_is_root(void);
 
+/* 1 when gnuplot runs (gnuplot --version exits 0). */
+int tu_have_gnuplot(void);
+
 /* The integer a file (a sysctl, say) holds; -1 when unreadable. */
 int tu_read_int(const char *path);
 /* Poll every 10 ms, up to 10 s: 1 once path reads want / holds at least lines lines. */

@@ -1,0 +1,106 @@
+#include "analyze_options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char analyze_usage[] =
+	"Usage: aslr-analyze DIR|FILE.csv [--out DIR] [--no-plots] [--no-leaks] [--quiet]\n"
+	"       aslr-analyze --compare RUN... [--out DIR]\n"
+	"       aslr-analyze --baseline OLD/summary.json RUN [--tolerance BITS]\n"
+	"Compute per-region entropy from a run folder (samples.csv, run.json) or any CSV\n"
+	"with a 'mode' column; write summary.json, summary.csv, plots/ (gnuplot) and\n"
+	"report.md; print the table.\n"
+	"\n"
+	"  --out DIR   where to write the summaries (default: beside the samples)\n"
+	"  --no-plots  do not draw plots (report.md is still written)\n"
+	"  --no-leaks  skip the leak matrix (what one leaked address gives away)\n"
+	"  --quiet     no table on stdout\n"
+	"  --compare   runs (folders or summary.json files) side by side: tables, plots and\n"
+	"              compare.md in --out DIR (default: the current folder)\n"
+	"  --baseline FILE  exit 3 when a region of RUN lost more than --tolerance bits\n"
+	"              against FILE, beyond the sampling error of both (95 % CI of a\n"
+	"              collision estimate, [lower bound, bound] of an upper bound); one\n"
+	"              line per such region; a note per region whose loss is within the\n"
+	"              sampling error or that has too few samples\n"
+	"  --tolerance BITS  the loss accepted (default 1.0). The gate tests 'true loss\n"
+	"              <= BITS' at 5 %: a region that lost exactly BITS trips at most 5 %\n"
+	"              of the time; an unchanged one far less (BITS 1, a 28-bit region,\n"
+	"              N = 100,000: about 2 in a million; BITS 0: under 5 %). docs/gate.md\n"
+	"  --help      this text\n"
+	"  --version   the version\n"
+	"\n"
+	"Exit status: 0 success, 1 the work failed, 2 usage error or bad input,\n"
+	"3 a regression gate tripped (--baseline).\n";
+
+static const struct option long_options[] = {
+	{ "out", required_argument, NULL, 'o' },       { "quiet", no_argument, NULL, 'q' },
+	{ "no-plots", no_argument, NULL, 'n' },        { "no-leaks", no_argument, NULL, 'l' },
+	{ "compare", no_argument, NULL, 'c' },         { "baseline", required_argument, NULL, 'b' },
+	{ "tolerance", required_argument, NULL, 't' }, { "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },         { NULL, 0, NULL, 0 },
+};
+
+static int parse_tolerance(struct analyze_options *opts, const char *text, struct aslr_error *err)
+{
+	char *end;
+
+	opts->tolerance = strtod(text, &end);
+	if (*end || !text[0] || !(opts->tolerance >= 0) || opts->tolerance > 64)
+		return aslr_error_usage(err, -EINVAL, "--tolerance: expected bits >= 0, got '%s'", text);
+	return 0;
+}
+
+/* One option (getopt_long's value opt, its argument arg). */
+static int take_option(struct analyze_options *opts, int opt, const char *arg, const char *word,
+		       struct aslr_error *err)
+{
+	switch (opt) {
+	case 'o': opts->out_dir = arg; return 0;
+	case 'q': opts->quiet = 1; return 0;
+	case 'n': opts->no_plots = 1; return 0;
+	case 'l': opts->no_leaks = 1; return 0;
+	case 'c': opts->command = ANALYZE_COMPARE; return 0;
+	case 'b': opts->baseline = arg; return 0;
+	case 't': return parse_tolerance(opts, arg, err);
+	case 'h': opts->command = ANALYZE_HELP; return 0;
+	case 'V': opts->command = ANALYZE_VERSION; return 0;
+	}
+	return aslr_error_usage(err, -EINVAL, "unknown option or missing argument: '%s' (try --help)", word);
+}
+
+/* The command the options ask for, with as many operands as it takes. */
+static int check_command(struct analyze_options *opts, struct aslr_error *err)
+{
+	if (opts->command == ANALYZE_HELP || opts->command == ANALYZE_VERSION)
+		return 0;
+	if (opts->command == ANALYZE_COMPARE && opts->baseline)
+		return aslr_error_usage(err, -EINVAL, "--compare and --baseline exclude each other");
+	if (opts->baseline)
+		opts->command = ANALYZE_BASELINE;
+	if (opts->command == ANALYZE_COMPARE && opts->input_count < 2)
+		return aslr_error_usage(err, -EINVAL, "--compare needs 2 or more runs (try --help)");
+	if (opts->command != ANALYZE_COMPARE && opts->input_count != 1)
+		return aslr_error_usage(err, -EINVAL, "expected one run folder or CSV file, got %u (try --help)",
+					opts->input_count);
+	return 0;
+}
+
+int analyze_options_parse(struct analyze_options *opts, int argc, char **argv, struct aslr_error *err)
+{
+	int opt;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->tolerance = 1.0;
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+		int rc = take_option(opts, opt, optarg, argv[optind - 1], err);
+		if (rc < 0)
+			return rc;
+	}
+	opts->inputs = argv + optind;
+	opts->input_count = (unsigned)(argc - optind);
+	return check_command(opts, err);
+}

@@ -17,6 +17,7 @@
 #include "preset.h"
 #include "probedir.h"
 #include "probes.h"
+#include "reaper.h"
 #include "run.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -87,7 +88,8 @@ static int announce_precise(const struct run_config *cfg, const struct run *run,
 
 	if (rc < 0)
 		return rc;
-	preset_precise_text(text, sizeof(text), cfg->opts->samples, run_series_count(run), rate);
+	preset_precise_text(text, sizeof(text), cfg->opts->precision, cfg->opts->samples, cfg->opts->max_time,
+			    run_series_count(run), rate);
 	fprintf(stderr, "aslr-harness: %s\n", text);
 	return 0;
 }
@@ -141,12 +143,29 @@ static int analyze(const struct run_config *cfg, struct aslr_error *err)
 	return 0;
 }
 
-/* Configure, prepare, sample and analyze; the exit status. */
+/* What the probes left that escaped their process groups: killed and reaped. */
+static void sweep_leftovers(void)
+{
+	struct aslr_error err = { 0 };
+	unsigned killed = 0;
+
+	if (reaper_sweep(NULL, &killed, &err) < 0)
+		fail(&err);
+	else if (killed)
+		fprintf(stderr, "aslr-harness: reaped %u process(es) the probes left behind\n", killed);
+}
+
+/* Configure, prepare, sample and analyze; the exit status. As a child subreaper, the
+ * harness adopts what the probes leave behind and reaps it (reaper.h). */
 static int harness(struct run_config *cfg, struct harness_options *opts, struct aslr_error *err)
 {
 	struct resume resume = { 0 };
 	struct run *run = calloc(1, sizeof(*run));
-	int rc = run ? configure(cfg, opts, &resume, err) : aslr_error_set(err, -ENOMEM, "out of memory");
+	int rc = reaper_enable(err);
+
+	if (rc < 0) /* not fatal: leftovers then go to PID 1, as before Linux 3.4 */
+		fprintf(stderr, "aslr-harness: warning: %s\n", err->text);
+	rc = run ? configure(cfg, opts, &resume, err) : aslr_error_set(err, -ENOMEM, "out of memory");
 
 	if (rc == 0) {
 		install_stop_handlers();
@@ -156,6 +175,7 @@ static int harness(struct run_config *cfg, struct harness_options *opts, struct 
 		rc = sample(run, cfg, opts, err);
 	if (rc == 0 && !opts->no_analyze)
 		rc = analyze(cfg, err);
+	sweep_leftovers(); /* the guardian and gnuplot were waited for: any child left is a probe's */
 	free(run);
 	resume_free(&resume);
 	if (rc == SPAWN_STOPPED) {
@@ -233,10 +253,15 @@ static int kernels(struct run_config *cfg, struct harness_options *opts, struct 
 	return rc < 0 ? fail(err) : ASLR_EXIT_OK;
 }
 
+static void print_run_note(const char *text)
+{
+	fprintf(stderr, "aslr-harness: note: %s\n", text);
+}
+
 int main(int argc, char **argv)
 {
 	struct harness_options opts;
-	struct run_config cfg = { .opts = &opts, .argc = argc, .argv = argv, .stop = &stop_signal };
+	struct run_config cfg = { .opts = &opts, .argc = argc, .argv = argv, .stop = &stop_signal, .note = print_run_note };
 	struct aslr_error err = { 0 };
 
 	if (guest_is_init())

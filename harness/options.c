@@ -14,8 +14,11 @@ const char harness_usage[] =
 	"Sample the address layout of a probe program under each ASLR mode.\n"
 	"\n"
 	"  --samples N      valid samples per series (default 10000)\n"
-	"  --preset precise enough samples per series for a collision estimate of\n"
-	"                   30-bit regions (185,364); says how long before it starts\n"
+	"  --precision BITS sample each series until every region that moves has a\n"
+	"                   collision estimate with a 95 % interval of +-BITS or less\n"
+	"  --max-samples N  with --precision: at most N samples per series (1000000)\n"
+	"  --max-time SEC   with --precision: at most SEC seconds per series (3600)\n"
+	"  --preset precise --precision 0.5; says what it will cost before it starts\n"
 	"  --modes LIST     randomize_va_space values to measure, e.g. 0,1,2 (default);\n"
 	"                   'current' leaves the sysctl alone\n"
 	"  --jobs J         probes in flight at once (default: online CPUs)\n"
@@ -163,30 +166,60 @@ int harness_parse_variants(struct harness_options *opts, const char *text, struc
 	return 0;
 }
 
-static int parse_timeout(const char *text, double *out)
+/* A number in (0, max]. */
+static int parse_positive(const char *text, double max, double *out)
 {
 	char *end;
 	double v;
 
 	errno = 0;
 	v = strtod(text, &end);
-	if (errno || *end || !text[0] || !isfinite(v) || v <= 0 || v > 86400)
+	if (errno || *end || !text[0] || !isfinite(v) || v <= 0 || v > max)
 		return -EINVAL;
 	*out = v;
 	return 0;
 }
 
+static int parse_timeout(const char *text, double *out)
+{
+	return parse_positive(text, 86400, out);
+}
+
 /* Long options only: their values start past every character getopt_long could return. */
 enum {
-	OPT_SAMPLES = 256, OPT_PRESET, OPT_RND_BITS, OPT_RND_COMPAT_BITS, OPT_MODES, OPT_JOBS, OPT_OUT, OPT_PROBE,
-	OPT_VARIANTS, OPT_TIMEOUT, OPT_USER, OPT_RESUME, OPT_NO_ANALYZE, OPT_QUIET, OPT_HELP, OPT_VERSION,
-	OPT_KERNEL, OPT_KERNEL_APPEND, OPT_KERNEL_CPUS, OPT_KERNEL_MEMORY, OPT_KERNEL_TIMEOUT, OPT_KERNEL_ACCEL,
-	OPT_KERNEL_BENCH
+	OPT_SAMPLES = 256, OPT_PRESET, OPT_PRECISION, OPT_MAX_SAMPLES, OPT_MAX_TIME, OPT_RND_BITS, OPT_RND_COMPAT_BITS,
+	OPT_MODES, OPT_JOBS, OPT_OUT, OPT_PROBE, OPT_VARIANTS, OPT_TIMEOUT, OPT_USER, OPT_RESUME, OPT_NO_ANALYZE,
+	OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_KERNEL, OPT_KERNEL_APPEND, OPT_KERNEL_CPUS, OPT_KERNEL_MEMORY,
+	OPT_KERNEL_TIMEOUT, OPT_KERNEL_ACCEL, OPT_KERNEL_BENCH
 };
+
+/* --precision, --max-samples, --max-time */
+static int apply_precision_option(struct harness_options *opts, int opt, const char *arg, struct aslr_error *err)
+{
+	switch (opt) {
+	case OPT_PRECISION:
+		if (parse_positive(arg, 16, &opts->precision) < 0 || opts->precision < 0.01)
+			return aslr_error_usage(err, -EINVAL, "--precision: expected bits in 0.01..16, got '%s'", arg);
+		return 0;
+	case OPT_MAX_SAMPLES:
+		opts->max_samples_given = 1;
+		if (parse_u64(arg, 1, UINT64_C(1) << 40, &opts->samples) < 0)
+			return aslr_error_usage(err, -EINVAL, "--max-samples: expected a positive integer, got '%s'", arg);
+		return 0;
+	default:
+		opts->max_time_given = 1;
+		if (parse_positive(arg, 1e7, &opts->max_time) < 0)
+			return aslr_error_usage(err, -EINVAL, "--max-time: expected seconds > 0, got '%s'", arg);
+		return 0;
+	}
+}
 
 static const struct option long_options[] = {
 	{ "samples", required_argument, NULL, OPT_SAMPLES },
 	{ "preset", required_argument, NULL, OPT_PRESET },
+	{ "precision", required_argument, NULL, OPT_PRECISION },
+	{ "max-samples", required_argument, NULL, OPT_MAX_SAMPLES },
+	{ "max-time", required_argument, NULL, OPT_MAX_TIME },
 	{ "mmap-rnd-bits", required_argument, NULL, OPT_RND_BITS },
 	{ "mmap-rnd-compat-bits", required_argument, NULL, OPT_RND_COMPAT_BITS },
 	{ "modes", required_argument, NULL, OPT_MODES },
@@ -217,6 +250,9 @@ static const char *shape_option_name(int opt)
 	switch (opt) {
 	case OPT_SAMPLES: return "--samples";
 	case OPT_PRESET: return "--preset";
+	case OPT_PRECISION: return "--precision";
+	case OPT_MAX_SAMPLES: return "--max-samples";
+	case OPT_MAX_TIME: return "--max-time";
 	case OPT_MODES: return "--modes";
 	case OPT_OUT: return "--out";
 	case OPT_PROBE: return "--probe";
@@ -288,6 +324,10 @@ static int apply_option(struct harness_options *opts, int opt, const char *arg,
 			return aslr_error_usage(err, -EINVAL, "--preset: the only preset is 'precise', got '%s'", arg);
 		opts->preset_precise = 1;
 		return 0;
+	case OPT_PRECISION:
+	case OPT_MAX_SAMPLES:
+	case OPT_MAX_TIME:
+		return apply_precision_option(opts, opt, arg, err);
 	case OPT_MODES:
 		return harness_parse_modes(opts, arg, err);
 	case OPT_RND_BITS:
@@ -350,12 +390,32 @@ static int check_kernel_options(struct harness_options *opts, struct aslr_error 
 	if (opts->user)
 		return aslr_error_usage(err, -EINVAL, "--user and --kernel exclude each other (the guest has no "
 					"users but root)");
-	if (!opts->samples_given && !opts->preset_precise)
+	if (!opts->samples_given && opts->precision == 0)
 		opts->samples = KERNEL_DEFAULT_SAMPLES;
 	if (!k->memory_mb)
 		k->memory_mb = KERNEL_DEFAULT_MEMORY_MB;
 	if (k->timeout_sec <= 0)
 		k->timeout_sec = KERNEL_DEFAULT_TIMEOUT_SEC;
+	return 0;
+}
+
+/* --samples is a fixed N; --precision (or --preset precise) a rule with its limits. */
+static int check_precision(struct harness_options *opts, struct aslr_error *err)
+{
+	if (opts->preset_precise && opts->precision > 0)
+		return aslr_error_usage(err, -EINVAL, "--preset precise is --precision %g: give one of them",
+					PRESET_PRECISE_BITS);
+	if (opts->preset_precise)
+		opts->precision = PRESET_PRECISE_BITS;
+	if (opts->precision > 0 && opts->samples_given)
+		return aslr_error_usage(err, -EINVAL, "--%s and --samples exclude each other (--max-samples caps a "
+					"precision run)", opts->preset_precise ? "preset" : "precision");
+	if (opts->precision == 0 && (opts->max_samples_given || opts->max_time_given))
+		return aslr_error_usage(err, -EINVAL, "--max-samples and --max-time go with --precision");
+	if (opts->precision > 0 && !opts->max_samples_given)
+		opts->samples = PRECISION_DEFAULT_MAX_SAMPLES;
+	if (opts->precision > 0 && !opts->max_time_given)
+		opts->max_time = PRECISION_DEFAULT_MAX_TIME;
 	return 0;
 }
 
@@ -385,11 +445,9 @@ int harness_options_parse(struct harness_options *opts, int argc, char **argv,
 	if (opts->resume_dir && opts->shape_option)
 		return aslr_error_usage(err, -EINVAL, "--resume continues the run as its run.json describes it; "
 					"drop %s", opts->shape_option);
-	if (opts->preset_precise && opts->samples_given)
-		return aslr_error_usage(err, -EINVAL, "--preset and --samples exclude each other");
-	if (opts->preset_precise)
-		opts->samples = (uint64_t)ceil(birthday_samples_for_pairs(PRESET_PRECISE_BITS, PRESET_PRECISE_PAIRS));
-	return check_kernel_options(opts, err);
+	int rc = check_precision(opts, err);
+
+	return rc < 0 ? rc : check_kernel_options(opts, err);
 }
 
 int harness_options_walk(int argc, char **argv, harness_option_fn fn, void *ctx)

@@ -35,10 +35,19 @@ struct knob_values {
 	int value[MAX_KNOB_VALUES];
 };
 
+/* With --precision and no --max-samples / --max-time: a series may take 1,000,000
+ * samples (enough for +-0.5 bits up to a 33.7-bit region, every x86-64 region at the
+ * largest mmap_rnd_bits; 16.8 MB of collision counts per region) or an hour. */
+#define PRECISION_DEFAULT_MAX_SAMPLES 1000000
+#define PRECISION_DEFAULT_MAX_TIME 3600.0
+
 struct harness_options {
-	uint64_t samples;
+	uint64_t samples;   /* per series; with --precision, the most (--max-samples) */
 	int samples_given;  /* --samples was on the command line */
-	int preset_precise; /* --preset precise */
+	int preset_precise; /* --preset precise: --precision PRESET_PRECISE_BITS */
+	double precision;   /* --precision BITS: sample until +-BITS (precision.h); 0: N rows */
+	double max_time;    /* --max-time SEC per series, with --precision; 0: none */
+	int max_samples_given, max_time_given; /* on the command line */
 	int modes_current;  /* --modes current: leave the sysctl alone */
 	unsigned mode_count;
 	int modes[MAX_MODES];

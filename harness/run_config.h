@@ -33,6 +33,7 @@ struct run_config {
 	int drop_privileges;           /* --user: probes run as uid/gid */
 	unsigned uid, gid;
 	struct resume *resume;         /* --resume: what the run already holds; NULL otherwise */
+	void (*note)(const char *text); /* told when a series ends short of its precision; may be NULL */
 };
 
 #endif

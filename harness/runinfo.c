@@ -163,6 +163,10 @@ static json_t *config_facts(const struct runinfo_config *cfg)
 			  (json_int_t)cfg->samples, "modes", int_list(cfg->modes, cfg->mode_count),
 			  "modes_current", cfg->modes_current, "jobs", (int)cfg->jobs, "timeout_sec",
 			  cfg->timeout_sec, "user", cfg->user ? json_string(cfg->user) : json_null());
+	if (cfg->precision > 0) /* samples is then the most a series takes */
+		json_object_set_new(facts, "precision", json_pack("{s:f, s:I, s:f}", "bits", cfg->precision,
+								  "max_samples", (json_int_t)cfg->samples,
+								  "max_time_sec", cfg->max_time));
 	if (cfg->rnd_bits_count)
 		json_object_set_new(facts, "mmap_rnd_bits", int_list(cfg->rnd_bits, cfg->rnd_bits_count));
 	if (cfg->rnd_compat_bits_count)
@@ -271,8 +275,14 @@ int runinfo_set_series(json_t *info, const struct runinfo_series *s)
 		"failure_examples", failure_examples(s->tally), "seconds",
 		s->seconds, "samples_per_second", s->seconds > 0 ? (double)s->samples / s->seconds : 0.0);
 
-	if (!entry)
+	if (!entry) {
+		json_decref(s->precision);
 		return -ENOMEM;
+	}
+	if (s->end)
+		json_object_set_new(entry, "end", json_string(s->end));
+	if (s->precision)
+		json_object_set_new(entry, "precision", s->precision);
 	if (s->key.rnd_bits >= 0)
 		json_object_set_new(entry, "mmap_rnd_bits", json_integer(s->key.rnd_bits));
 	if (s->key.rnd_compat_bits >= 0)

@@ -31,7 +31,8 @@ struct runinfo_config {
 	const struct runinfo_probe *probes;
 	char *const *probe_env;
 	unsigned jobs;
-	unsigned long long samples;
+	unsigned long long samples;             /* per series; with a precision, the most */
+	double precision, max_time;             /* --precision BITS and --max-time; 0: none */
 	double timeout_sec;
 	unsigned mode_count;
 	const int *modes;
@@ -54,6 +55,8 @@ struct runinfo_series {
 	unsigned long long samples;
 	const struct failure_tally *tally;
 	double seconds;
+	const char *end;     /* what ended it ("samples", "precision", "max_samples", ...); NULL: not said */
+	json_t *precision;   /* the rule's record (stolen); NULL without --precision */
 };
 
 /* Set the entry of a series (replacing the one with the same key). */

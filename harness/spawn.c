@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "reaper.h"
 #include "record.h"
 
 /* One probe in flight. out_fd is closed (-1) once the pipe hit EOF or overflowed;
@@ -34,6 +35,7 @@ struct pool {
 	int null_fd;
 	unsigned in_flight;
 	uint64_t accepted;
+	int finishing; /* a callback said SPAWN_FINISH: start nothing more */
 };
 
 static int pidfd_open_pid(pid_t pid)
@@ -41,10 +43,13 @@ static int pidfd_open_pid(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-/* Between vfork and execve: only plain system calls, no memory written but the stack. */
+/* Between vfork and execve: only plain system calls, no memory written but the stack.
+ * A session of its own (so a process group of its own, pgid = pid): a probe cannot move
+ * into another probe's group (setpgid stays within a session), so killing and reaping
+ * one probe's group never touches another probe in flight. */
 static void exec_child(const struct spawn_config *cfg, int out_fd, int null_fd)
 {
-	setpgid(0, 0);
+	setsid();
 	if (cfg->no_randomize) {
 		int persona = personality(0xffffffff);
 		if (persona == -1 || personality((unsigned long)persona | ADDR_NO_RANDOMIZE) == -1)
@@ -83,6 +88,7 @@ static int slot_start(struct pool *pool, struct slot *slot, struct aslr_error *e
 		int e = errno;
 		kill(-pid, SIGKILL);
 		waitpid(pid, NULL, 0);
+		reaper_reap_group(pid);
 		close(pipe_fds[0]);
 		return aslr_error_set(err, -e, "pidfd_open: %s", strerror(e));
 	}
@@ -147,6 +153,7 @@ static void slot_finish(struct pool *pool, struct slot *slot, struct probe_resul
 	if (slot->out_fd >= 0)
 		slot_read(slot);
 	kill(-slot->pid, SIGKILL); /* grandchildren in its group; usually ESRCH */
+	reaper_reap_group(slot->pid); /* those we adopted as subreaper: no zombie left */
 	slot_close_output(slot);
 	close(slot->pid_fd);
 	slot->pid = 0;
@@ -163,6 +170,28 @@ static void slot_finish(struct pool *pool, struct slot *slot, struct probe_resul
 	} else {
 		result->outcome = PROBE_EXITED;
 		result->code = WEXITSTATUS(status);
+	}
+}
+
+static int is_in_flight(const struct pool *pool, pid_t pid)
+{
+	for (unsigned i = 0; i < pool->cfg->jobs; i++)
+		if (pool->slots[i].pid == pid)
+			return 1;
+	return 0;
+}
+
+/* Reap exited children that are no probe in flight: what left a probe's group (setsid)
+ * and was adopted by us as subreaper. WNOWAIT looks first, so a probe's exit status
+ * stays for slot_finish; a probe that has just exited ends the look until next time. */
+static void reap_strays(const struct pool *pool)
+{
+	for (;;) {
+		siginfo_t info = { 0 };
+		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid == 0 ||
+		    is_in_flight(pool, info.si_pid))
+			return;
+		waitpid(info.si_pid, NULL, WNOHANG);
 	}
 }
 
@@ -211,7 +240,7 @@ static nfds_t build_poll_set(struct pool *pool, int *timeout_ms)
 static int launch_needed(struct pool *pool, struct aslr_error *err)
 {
 	for (unsigned i = 0; i < pool->cfg->jobs; i++) {
-		if (pool->accepted + pool->in_flight >= pool->cfg->target || *pool->cfg->stop)
+		if (pool->accepted + pool->in_flight >= pool->cfg->target || pool->finishing || *pool->cfg->stop)
 			return 0;
 		if (!pool->slots[i].pid) {
 			int rc = slot_start(pool, &pool->slots[i], err);
@@ -240,8 +269,10 @@ static int handle_events(struct pool *pool, nfds_t n, spawn_result_fn on_result,
 		rc = on_result(ctx, &result);
 		if (rc < 0)
 			return rc;
-		if (rc == SPAWN_ACCEPTED)
+		if (rc & SPAWN_ACCEPTED)
 			pool->accepted++;
+		if (rc & SPAWN_FINISH)
+			pool->finishing = 1;
 	}
 	return 0;
 }
@@ -268,6 +299,7 @@ static int pool_loop(struct pool *pool, spawn_result_fn on_result, void *ctx, st
 		rc = handle_events(pool, n, on_result, ctx);
 		if (rc < 0)
 			return rc;
+		reap_strays(pool);
 	}
 }
 

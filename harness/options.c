@@ -445,8 +445,7 @@ int harness_options_parse(struct harness_options *opts, int argc, char **argv,
 	if (opts->resume_dir && opts->shape_option)
 		return aslr_error_usage(err, -EINVAL, "--resume continues the run as its run.json describes it; "
 					"drop %s", opts->shape_option);
-	int rc = check_precision(opts, err);
-
+	rc = check_precision(opts, err);
 	return rc < 0 ? rc : check_kernel_options(opts, err);
 }
 

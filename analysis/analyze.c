@@ -138,6 +138,7 @@ int analyze_run(struct analyze_request *req, struct aslr_error *err)
 	rc = analysis_compute(&analysis, &table, err);
 	if (rc < 0)
 		goto out_table;
+	analysis.run = run;
 	if (!req->no_leaks && (rc = conditional_compute(&analysis, err)) < 0)
 		goto out_analysis;
 	req->warning[0] = req->report[0] = '\0';

@@ -8,6 +8,7 @@
 
 #include "conditional.h"
 #include "findings.h"
+#include "folder.h"
 #include "plots.h"
 #include "report.h"
 #include "samples.h"
@@ -143,7 +144,10 @@ int analyze_run(struct analyze_request *req, struct aslr_error *err)
 		goto out_analysis;
 	req->warning[0] = req->report[0] = '\0';
 	missing_warning(req, &analysis);
-	rc = summary_write(&analysis, run, in.out_dir, err);
+	/* --out is created as the harness creates its own (after the input proved good) */
+	rc = req->out_dir ? aslr_folder_create(in.out_dir, err) : 0;
+	if (rc == 0)
+		rc = summary_write(&analysis, run, in.out_dir, err);
 	if (rc == 0)
 		rc = write_pictures_and_report(req, &analysis, run, in.out_dir, err);
 	if (rc == 0 && req->table_out)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "folder.h"
 #include "gate.h"
 #include "gnuplot.h"
 #include "samples_csv.h"
@@ -564,6 +565,8 @@ int compare_runs(char *const *paths, unsigned n, const char *dir, FILE *out, cha
 	plots_warning[0] = '\0';
 	for (; rc == 0 && loaded < n; loaded++)
 		rc = compare_load(&runs[loaded], paths[loaded], err);
+	if (rc == 0)
+		rc = aslr_folder_create(dir, err); /* after the inputs: bad input writes nothing */
 	if (rc == 0)
 		rc = compare_write(runs, n, dir, out, plots_warning, warning_size, err);
 	for (unsigned i = 0; i < loaded; i++)

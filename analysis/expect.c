@@ -290,3 +290,28 @@ int expect_gate(const struct analysis *a, FILE *out, struct aslr_error *err)
 	strbuf_free(&names);
 	return rc;
 }
+
+void expect_to_json(json_t *obj, const struct analysis *a, unsigned s, unsigned r)
+{
+	struct expectation x;
+	int has = expect_region(a, s, r, &x);
+
+	json_object_set_new(obj, "expected_bits", has ? json_integer(x.promised_bits) : json_null());
+	json_object_set_new(obj, "expected_from", has ? json_string(expect_basis_name(x.basis)) : json_null());
+	json_object_set_new(obj, "shortfall_bits", isfinite(x.shortfall_bits) ? json_real(x.shortfall_bits) : json_null());
+	json_object_set_new(obj, "short_of_promise", json_boolean(x.clearly_short));
+}
+
+void expect_to_csv(struct strbuf *sb, const struct analysis *a, unsigned s, unsigned r)
+{
+	struct expectation x;
+
+	if (!expect_region(a, s, r, &x)) {
+		strbuf_printf(sb, ",,,,false");
+		return;
+	}
+	strbuf_printf(sb, ",%d,%s,", x.promised_bits, expect_basis_name(x.basis));
+	if (isfinite(x.shortfall_bits))
+		strbuf_printf(sb, "%.6g", x.shortfall_bits);
+	strbuf_printf(sb, ",%s", x.clearly_short ? "true" : "false");
+}

@@ -37,6 +37,8 @@
 
 #define EXPECT_MARGIN_BITS 1.0
 
+struct json_t;
+
 enum expect_basis {
 	EXPECT_NONE,         /* the kernel documents nothing this tool can state for the region */
 	EXPECT_OFF,          /* randomize_va_space 0 */
@@ -73,6 +75,15 @@ const char *expect_basis_name(enum expect_basis basis);
  * ("- In pie mode 2, mmap_2m gets 19.0 bits (range), clearly less than the 28 ...");
  * returns how many. */
 unsigned expect_findings(struct strbuf *out, const struct analysis *a);
+
+/* summary.json's fields of region r of series s, set in obj: "expected_bits" (integer),
+ * "expected_from" (expect_basis_name), "shortfall_bits", "short_of_promise" (boolean);
+ * null (false) when there is no expectation or no headline. */
+void expect_to_json(struct json_t *obj, const struct analysis *a, unsigned s, unsigned r);
+
+/* The same as summary.csv cells, each preceded by ',' (empty for null). */
+#define EXPECT_CSV_COLUMNS "expected_bits,expected_from,shortfall_bits,short_of_promise"
+void expect_to_csv(struct strbuf *sb, const struct analysis *a, unsigned s, unsigned r);
 
 /* --expect-knobs: 0 when no region is clearly short of its promise; else -ERANGE with an
  * ASLR_ERR_GATE err naming them ("3 regions get clearly less than the kernel promises:

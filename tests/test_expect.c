@@ -15,9 +15,11 @@
 #include <cmocka.h>
 
 #include "analysis_fixture.h"
+#include "analyze.h"
 #include "estimate.h"
 #include "expect.h"
 #include "rng.h"
+#include "test_util.h"
 
 enum { ROWS = 2000 };
 
@@ -316,6 +318,59 @@ static void test_rule_rates(void **state)
 	assert_int_equal(short_count(28, 28, 2000, 200), 0);
 }
 
+/* A run folder (samples.csv, run.json) through analyze_run: summary.json and summary.csv
+ * carry the expectation of every region, report.md the finding. */
+static void test_summary_and_report(void **state)
+{
+	char *dir = tu_mkdtemp(), path[600], *text;
+	json_t *run = run_json("6.18.44-fc", 28, 8, "pie", 64, "DYN"), *doc, *regions;
+	struct analyze_request req = { .input = dir, .no_plots = 1, .no_leaks = 1 };
+	struct aslr_error err = { 0 };
+	struct strbuf csv = { 0 };
+	struct rng r = { 16 };
+	struct tu_csv table;
+	(void)state;
+
+	strbuf_printf(&csv, "%s", HEADER);
+	for (unsigned i = 0; i < ROWS; i++)
+		pie_row(&csv, &r, "pie", 2, i, 28);
+	snprintf(path, sizeof(path), "%s/samples.csv", dir);
+	assert_int_equal(tu_write_file(path, csv.text), 0);
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	assert_int_equal(json_dump_file(run, path, 0), 0);
+	assert_int_equal(analyze_run(&req, &err), 0);
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	doc = json_load_file(path, 0, NULL);
+	regions = json_object_get(json_array_get(json_object_get(doc, "series"), 0), "regions");
+	json_t *huge = json_object_get(regions, "mmap_2m"), *heap = json_object_get(regions, "heap");
+	assert_int_equal(json_integer_value(json_object_get(huge, "expected_bits")), 28);
+	assert_string_equal(json_string_value(json_object_get(huge, "expected_from")), "mmap_rnd_bits");
+	assert_float_equal(json_number_value(json_object_get(huge, "shortfall_bits")), 9.0, 0.05);
+	assert_true(json_is_true(json_object_get(huge, "short_of_promise")));
+	assert_true(json_is_null(json_object_get(heap, "expected_bits")));
+	assert_true(json_is_null(json_object_get(heap, "shortfall_bits")));
+	assert_true(json_is_false(json_object_get(heap, "short_of_promise")));
+	json_decref(doc);
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	assert_int_equal(tu_csv_load(path, &table), 0);
+	for (size_t row = 0; row < table.rows; row++) {
+		const char *region = table.cell[row][tu_csv_col(&table, "region")];
+		const char *expected = table.cell[row][tu_csv_col(&table, "expected_bits")];
+		const char *is_short = table.cell[row][tu_csv_col(&table, "short_of_promise")];
+		assert_string_equal(expected, strcmp(region, "heap") == 0 || strcmp(region, "counter") == 0 ? ""
+					      : strcmp(region, "stack") == 0 || strcmp(region, "argv") == 0 ? "22" : "28");
+		assert_string_equal(is_short, strcmp(region, "mmap_2m") == 0 ? "true" : "false");
+	}
+	tu_csv_free(&table);
+	text = tu_read_file(req.report, NULL);
+	assert_non_null(strstr(text, "mmap_2m gets 19.0 bits"));
+	free(text);
+	strbuf_free(&csv);
+	json_decref(run);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_mode0_and_old_vdso), cmocka_unit_test(test_nopie_and_m32),
 		cmocka_unit_test(test_sweep),            cmocka_unit_test(test_bare_csv),
 		cmocka_unit_test(test_gate_and_findings), cmocka_unit_test(test_rule_rates),
+		cmocka_unit_test(test_summary_and_report),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

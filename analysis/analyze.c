@@ -145,6 +145,7 @@ int analyze_run(struct analyze_request *req, struct aslr_error *err)
 	req->warning[0] = req->report[0] = '\0';
 	missing_warning(req, &analysis);
 	/* --out is created as the harness creates its own (after the input proved good) */
+	snprintf(req->summary, sizeof(req->summary), "%s/summary.json", in.out_dir);
 	rc = req->out_dir ? aslr_folder_create(in.out_dir, err) : 0;
 	if (rc == 0)
 		rc = summary_write(&analysis, run, in.out_dir, err);

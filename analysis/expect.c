@@ -1,6 +1,5 @@
 #include "expect.h"
 
-#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -260,35 +259,6 @@ unsigned expect_findings(struct strbuf *out, const struct analysis *a)
 			said++;
 		}
 	return said;
-}
-
-int expect_gate(const struct analysis *a, FILE *out, struct aslr_error *err)
-{
-	struct strbuf names = { 0 };
-	char label[SERIES_KEY_TEXT];
-	struct expectation x;
-	unsigned count = 0;
-	int rc = 0;
-
-	for (unsigned s = 0; s < a->series_count; s++)
-		for (unsigned r = 0; r < a->table->region_count; r++) {
-			if (!expect_region(a, s, r, &x) || !x.clearly_short)
-				continue;
-			analysis_series_label(a, s, label, sizeof(label));
-			strbuf_printf(&names, "%s%s %s (%.1f of %d)", count++ ? ", " : "", label,
-				      a->table->region[r], x.delivered_bits, x.promised_bits);
-			if (out) {
-				struct strbuf line = { 0 };
-				short_sentence(&line, a, s, r, &x);
-				fprintf(out, "SHORT OF PROMISE %s: %s\n", label, line.text ? line.text : "");
-				strbuf_free(&line);
-			}
-		}
-	if (count)
-		rc = aslr_error_gate(err, -ERANGE, "%u region%s get%s clearly less than the kernel promises: %s", count,
-				     count == 1 ? "" : "s", count == 1 ? "s" : "", names.text ? names.text : "");
-	strbuf_free(&names);
-	return rc;
 }
 
 void expect_to_json(json_t *obj, const struct analysis *a, unsigned s, unsigned r)

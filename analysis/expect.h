@@ -85,9 +85,4 @@ void expect_to_json(struct json_t *obj, const struct analysis *a, unsigned s, un
 #define EXPECT_CSV_COLUMNS "expected_bits,expected_from,shortfall_bits,short_of_promise"
 void expect_to_csv(struct strbuf *sb, const struct analysis *a, unsigned s, unsigned r);
 
-/* --expect-knobs: 0 when no region is clearly short of its promise; else -ERANGE with an
- * ASLR_ERR_GATE err naming them ("3 regions get clearly less than the kernel promises:
- * pie mode 2 mmap_2m (19.0 of 28), ..."), and one line per region to out (may be NULL). */
-int expect_gate(const struct analysis *a, FILE *out, struct aslr_error *err);
-
 #endif

@@ -29,10 +29,7 @@
 #ifndef ASLR_EXPECT_H
 #define ASLR_EXPECT_H
 
-#include <stdio.h>
-
 #include "analysis.h"
-#include "error.h"
 #include "strbuf.h"
 
 #define EXPECT_MARGIN_BITS 1.0

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "runmeta.h"
+
 /* Which kernel rule places a region (expect.h lists the names). */
 enum region_class { CLASS_NONE, CLASS_MMAP, CLASS_VDSO, CLASS_TLS, CLASS_EXEC, CLASS_STACK };
 
@@ -64,10 +66,11 @@ static int is_x86_64(const struct analysis *a)
 	return machine && strcmp(machine, "x86_64") == 0;
 }
 
-/* 1 when run.json's kernel release is major.minor or later ("6.18.44-fc" >= 6.9). */
+/* 1 when the sampled kernel's release (runmeta.h: the guest's under QEMU, else the host's)
+ * is major.minor or later ("6.18.44-fc" >= 6.9). */
 static int release_at_least(const struct analysis *a, int major, int minor)
 {
-	const char *release = uname_field(a, "release");
+	const char *release = a->run ? runmeta_kernel_release(a->run) : NULL;
 	int ma, mi;
 
 	if (!release || sscanf(release, "%d.%d", &ma, &mi) != 2)

@@ -17,8 +17,9 @@
  *   heap, brk, anything else     no expectation (see the docs for why not the heap)
  * The knob is the series' own value when the run swept it (samples.csv's column), else
  * run.json's "kernel"; the program's ELF class and type come from run.json's "probes"
- * (or, for the project's own variants, from their names); the machine and release from
- * "host"."uname". Without them there is no expectation.
+ * (or, for the project's own variants, from their names); the machine from "host"."uname",
+ * the release from runmeta_kernel_release (the guest's under QEMU). Without them there is
+ * no expectation.
  *
  * Delivered: the headline, and the most the samples allow: a collision estimate's 95 %
  * CI upper end, an upper bound itself, 0 for a constant. shortfall = promised - that

@@ -2,6 +2,7 @@
 
 #include "birthday.h"
 #include "conditional.h"
+#include "expect.h"
 
 #include <math.h>
 #include <string.h>
@@ -335,7 +336,7 @@ static unsigned knob_effects(struct strbuf *out, const struct analysis *a)
 
 unsigned findings_write(struct strbuf *out, const struct analysis *a)
 {
-	unsigned said = variant_differences(out, a) + knob_effects(out, a);
+	unsigned said = variant_differences(out, a) + knob_effects(out, a) + expect_findings(out, a);
 
 	for (unsigned first = 0; first < a->series_count; first = analysis_group_end(a, first)) {
 		unsigned last = analysis_group_end(a, first);

@@ -3,7 +3,8 @@
 # The Debian packages the project builds, tests and plots with; QEMU boots other kernels
 # (aslr-harness --kernel), cpio lets a test list the initramfs independently.
 ASLR_PACKAGES=(build-essential cmake pkg-config libcmocka-dev libjansson-dev gnuplot-nox gcc-multilib
-  file man-db mandoc qemu-system-x86 cpio) # file: cpack -G DEB; man-db, mandoc: the man page tests
+  file man-db mandoc qemu-system-x86 cpio perl libxml2-utils) # file: cpack -G DEB; man-db, mandoc: the man page
+  # tests; perl (TAP::Parser, in perl-modules), libxml2-utils (xmllint): the KTAP and JUnit tests
 # Installed without their recommendations: QEMU's would add ~140 packages (a GUI, firmware).
 ASLR_LEAN_PACKAGES=(qemu-system-x86)
 

@@ -14,6 +14,7 @@
 #include "series_key.h"
 
 struct lowbits_estimate;
+struct json_t;
 
 struct series_summary {
 	const struct sample_series *series;
@@ -29,6 +30,8 @@ struct analysis {
 	struct series_summary *series;
 	unsigned variant_count;
 	const char **variant; /* the distinct variants, in series order (names borrowed from the table) */
+	const struct json_t *run; /* run.json, borrowed; NULL for a bare CSV. Set by the caller after
+				   * analysis_compute; expect.h reads the knobs and probes from it */
 };
 
 /* Estimate every region of every series. 0 or -ENOMEM. The analysis borrows table. */

@@ -8,6 +8,7 @@
 
 #include "conditional.h"
 #include "findings_text.h"
+#include "folder.h"
 #include "plots.h"
 #include "report.h"
 #include "samples.h"
@@ -138,11 +139,16 @@ int analyze_run(struct analyze_request *req, struct aslr_error *err)
 	rc = analysis_compute(&analysis, &table, err);
 	if (rc < 0)
 		goto out_table;
+	analysis.run = run;
 	if (!req->no_leaks && (rc = conditional_compute(&analysis, err)) < 0)
 		goto out_analysis;
 	req->warning[0] = req->report[0] = '\0';
 	missing_warning(req, &analysis);
-	rc = summary_write(&analysis, run, in.out_dir, err);
+	/* --out is created as the harness creates its own (after the input proved good) */
+	snprintf(req->summary, sizeof(req->summary), "%s/summary.json", in.out_dir);
+	rc = req->out_dir ? aslr_folder_create(in.out_dir, err) : 0;
+	if (rc == 0)
+		rc = summary_write(&analysis, run, in.out_dir, err);
 	if (rc == 0)
 		rc = write_pictures_and_report(req, &analysis, run, in.out_dir, err);
 	if (rc == 0 && req->table_out)

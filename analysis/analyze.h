@@ -17,6 +17,7 @@ struct analyze_request {
 	/* results */
 	char warning[1200];   /* non-fatal: missing cells, why there are no plots; "" when all went well */
 	char report[4200];   /* path of report.md */
+	char summary[4200];  /* path of summary.json */
 };
 
 /* 0, or -errno with err's kind saying what failed: ASLR_ERR_INPUT for bad input (a path

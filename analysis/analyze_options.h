@@ -22,13 +22,19 @@ struct analyze_options {
 	int no_leaks;         /* --no-leaks */
 	const char *baseline; /* --baseline FILE */
 	double tolerance;     /* --tolerance BITS, 0..64; default 1 */
+	int expect_knobs;     /* --expect-knobs: gate on what the kernel promises (expect.h) */
+	const char *ktap;     /* --ktap[=FILE] or --ktap FILE: "-" for stdout; NULL: none */
+	const char *junit;    /* --junit FILE; NULL: none */
+	const char *ktap_word; /* the word after a bare --ktap (parsing only) */
 	char **inputs;        /* the operands (argv's): one run, or the runs to compare */
 	unsigned input_count;
 };
 
 /* Fill opts from argv (getopt_long: permutes argv). 0, or -EINVAL with an ASLR_ERR_USAGE
- * err: an unknown option, a bad --tolerance, --compare with --baseline, or operands that
- * do not fit the command (one run; --compare 2 or more; --baseline one). */
+ * err: an unknown option, a bad --tolerance, --compare with --baseline, --compare with
+ * --expect-knobs, --ktap or --junit, or operands that do not fit the command (one run;
+ * --compare 2 or more; --baseline one). "--ktap WORD" takes WORD as its file only when
+ * the command has one operand too many with it (so "--ktap RUN" is KTAP on stdout). */
 int analyze_options_parse(struct analyze_options *opts, int argc, char **argv, struct aslr_error *err);
 
 extern const char analyze_usage[];

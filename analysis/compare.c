@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "folder.h"
 #include "gate.h"
 #include "gnuplot.h"
 #include "samples_csv.h"
@@ -71,6 +72,19 @@ static double number_or_nan(const json_t *v)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* expected_bits, expected_from, shortfall_bits, short_of_promise (expect.h) when present. */
+static void expectation_from_json(struct cmp_region *r, const json_t *obj)
+{
+	const json_t *from = json_object_get(obj, "expected_from");
+
+	r->has_expectation_fields = json_object_get(obj, "short_of_promise") != NULL;
+	r->expected = number_or_nan(json_object_get(obj, "expected_bits"));
+	r->shortfall = number_or_nan(json_object_get(obj, "shortfall_bits"));
+	r->short_of_promise = json_is_true(json_object_get(obj, "short_of_promise"));
+	if (json_is_string(from))
+		snprintf(r->expected_from, sizeof(r->expected_from), "%s", json_string_value(from));
+}
+
 int compare_region_from_json(struct cmp_region *r, const char *name, const json_t *obj, const char *path,
 			     struct aslr_error *err)
 {
@@ -89,6 +103,7 @@ int compare_region_from_json(struct cmp_region *r, const char *name, const json_
 	r->absent = json_is_true(json_object_get(obj, "absent"));
 	gate_set_interval(r, number_or_nan(json_array_get(ci, 0)), number_or_nan(json_array_get(ci, 1)),
 			  number_or_nan(json_object_get(obj, "collision_lower_bound")));
+	expectation_from_json(r, obj);
 	return 0;
 }
 
@@ -208,7 +223,7 @@ const struct cmp_series *compare_match(const struct cmp_run *run, const struct c
 	return NULL;
 }
 
-static const struct cmp_region *find_region(const struct cmp_series *s, const char *name)
+const struct cmp_region *compare_find_region(const struct cmp_series *s, const char *name)
 {
 	for (unsigned i = 0; s && i < s->region_count; i++)
 		if (strcmp(s->region[i].name, name) == 0)
@@ -336,12 +351,12 @@ static void key_table(struct strbuf *md, FILE *out, const struct cmp_run *runs, 
 	if (out)
 		fputc('\n', out);
 	for (unsigned i = 0; i < nr; i++) {
-		const struct cmp_region *base = find_region(compare_match(&runs[0], key), names[i]);
+		const struct cmp_region *base = compare_find_region(compare_match(&runs[0], key), names[i]);
 		strbuf_printf(md, "| %s |", names[i]);
 		if (out)
 			fprintf(out, "%-14s", names[i]);
 		for (unsigned r = 0; r < n; r++) {
-			const struct cmp_region *x = find_region(compare_match(&runs[r], key), names[i]);
+			const struct cmp_region *x = compare_find_region(compare_match(&runs[r], key), names[i]);
 			char md_cell[64], diff[32] = "";
 			bits_text(x, md_cell, sizeof(md_cell), 1);
 			bits_text(x, cell, sizeof(cell), 0);
@@ -369,7 +384,7 @@ static void key_plot(struct gnuplot_job *job, const struct cmp_run *runs, unsign
 	for (unsigned r = 0; r < n; r++) {
 		strbuf_printf(&job->script, "$C%u_%u << EOD\n", k, r);
 		for (unsigned i = 0; i < nr; i++) {
-			const struct cmp_region *x = find_region(compare_match(&runs[r], key), names[i]);
+			const struct cmp_region *x = compare_find_region(compare_match(&runs[r], key), names[i]);
 			if (comparable(x))
 				strbuf_printf(&job->script, "%u %.4f\n", i, x->bits);
 		}
@@ -540,7 +555,7 @@ unsigned compare_baseline(const struct cmp_run *old, const struct cmp_run *now, 
 			continue;
 		}
 		for (unsigned r = 0; r < o->region_count; r++) {
-			const struct cmp_region *b = &o->region[r], *c = find_region(x, b->name);
+			const struct cmp_region *b = &o->region[r], *c = compare_find_region(x, b->name);
 			struct gate_result g;
 			if (!c) {
 				fprintf(out, "note: %s %s is in the baseline but not in %s\n", label, b->name, now->name);
@@ -564,6 +579,8 @@ int compare_runs(char *const *paths, unsigned n, const char *dir, FILE *out, cha
 	plots_warning[0] = '\0';
 	for (; rc == 0 && loaded < n; loaded++)
 		rc = compare_load(&runs[loaded], paths[loaded], err);
+	if (rc == 0)
+		rc = aslr_folder_create(dir, err); /* after the inputs: bad input writes nothing */
 	if (rc == 0)
 		rc = compare_write(runs, n, dir, out, plots_warning, warning_size, err);
 	for (unsigned i = 0; i < loaded; i++)

@@ -36,6 +36,9 @@ struct cmp_run {
 int compare_region_from_json(struct cmp_region *r, const char *name, const json_t *obj, const char *path,
 			     struct aslr_error *err);
 
+/* The region of s named name, or NULL (s may be NULL). */
+const struct cmp_region *compare_find_region(const struct cmp_series *s, const char *name);
+
 /* Read a run folder's summary.json, or that file. -EINVAL for bad input (err has
  * FILE:LINE:COLUMN), other -errno for I/O. */
 int compare_load(struct cmp_run *run, const char *path, struct aslr_error *err);

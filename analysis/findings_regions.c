@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "birthday.h"
+#include "expect.h"
 
 static const struct region_estimate *est(const struct analysis *a, unsigned s, unsigned r)
 {
@@ -160,6 +161,27 @@ static int distribution(const struct analysis *a, struct finding_list *list, uns
 	return rc;
 }
 
+/* Clearly less than the kernel's knobs promise (expect.h), a member with a promise speaking for
+ * the cluster; the bits its alignment above the page explains are said by ALIGNMENT, not here. */
+static int promise(const struct analysis *a, struct finding_list *list, unsigned s, const unsigned *members,
+		   unsigned n)
+{
+	struct place_draft d = place_draft_empty();
+	struct expectation x;
+
+	for (unsigned i = 0; i < n && d.a < 0; i++)
+		if (expect_region(a, s, members[i], &x) && x.clearly_short)
+			d.a = (int)members[i];
+	if (d.a < 0)
+		return 0;
+	d.region = members;
+	d.region_count = n;
+	d.before = x.promised_bits;
+	d.after = x.delivered_bits;
+	d.bits_saved = fmax(0, x.shortfall_bits - fmax(0, est(a, s, (unsigned)d.a)->alignment_bit - FINDINGS_PAGE_BIT));
+	return findings_add(list, FINDING_BELOW_PROMISE, 0, 0, s, &d);
+}
+
 static int clusters(const struct analysis *a, struct finding_list *list, unsigned s, unsigned *members)
 {
 	int rc = 0;
@@ -172,6 +194,8 @@ static int clusters(const struct analysis *a, struct finding_list *list, unsigne
 		rc = alignment(a, list, s, members, n);
 		if (rc == 0)
 			rc = distribution(a, list, s, members, n);
+		if (rc == 0)
+			rc = promise(a, list, s, members, n);
 	}
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "birthday.h"
+#include "expect.h"
 
 static const char *rname(const struct analysis *a, unsigned r)
 {
@@ -270,6 +271,32 @@ static void numbers_of(struct strbuf *out, const struct analysis *a, const struc
 	}
 }
 
+static void say_below_promise(struct strbuf *out, const struct analysis *a, const struct finding *f)
+{
+	strbuf_printf(out, "Clearly less than the kernel's knobs promise: ");
+	for (unsigned i = 0; i < f->place_count; i++) {
+		const struct finding_place *p = &f->place[i];
+		struct expectation x;
+		int lost = est(a, p->worst, p->a)->alignment_bit - FINDINGS_PAGE_BIT;
+		expect_region(a, p->worst, (unsigned)p->a, &x);
+		strbuf_printf(out, "%s", i ? "; " : "");
+		region_list(out, a, p->region, p->region_count);
+		strbuf_printf(out, " in ");
+		series_set(out, a, p);
+		strbuf_printf(out, " (%s gets %.1f bits (%s", rname(a, (unsigned)p->a), x.delivered_bits,
+			      estimate_kind_name(x.kind));
+		if (x.kind == KIND_COLLISION)
+			strbuf_printf(out, ", 95 %% CI up to %.1f", x.delivered_high);
+		strbuf_printf(out, "), %.1f fewer than the %d that %s promises", x.shortfall_bits, x.promised_bits,
+			      expect_basis_name(x.basis));
+		numbers_of(out, a, p);
+		if (lost > 0)
+			strbuf_printf(out, "; %d of them lost to alignment", lost);
+		strbuf_printf(out, ")");
+	}
+	strbuf_printf(out, ": up to %.1f bits saved beyond alignment", f->bits_saved);
+}
+
 static void say_lower(struct strbuf *out, const struct analysis *a, const struct finding *f)
 {
 	strbuf_printf(out, "Fewer bits than in another probe variant at the same mode: ");
@@ -459,6 +486,7 @@ void finding_sentence(struct strbuf *out, const struct analysis *a, const struct
 		[FINDING_TIED] = say_tied,
 		[FINDING_FIXED] = say_fixed,
 		[FINDING_LEAK] = say_leak,
+		[FINDING_BELOW_PROMISE] = say_below_promise,
 		[FINDING_LOWER] = say_lower,
 		[FINDING_ALIGNMENT] = say_alignment,
 		[FINDING_SKEWED] = say_skewed,

@@ -27,6 +27,12 @@ struct cmp_region {
 	double low, high; /* low <= bits <= high; [bits, bits] when the file has no interval */
 	int has_interval; /* 0: the file has no interval fields (an older summary) */
 	int absent;
+	/* What the kernel promises (expect.h), when the file says (written since issue 16) */
+	int has_expectation_fields; /* 0: an older summary, without them */
+	double expected;            /* expected_bits; NAN when none */
+	char expected_from[32];     /* expected_from; "" when none */
+	double shortfall;           /* shortfall_bits; NAN when none */
+	int short_of_promise;
 };
 
 #define GATE_Z 1.645 /* one-sided 95 % normal quantile */

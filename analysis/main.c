@@ -1,8 +1,10 @@
 /* aslr-analyze: options, printing and exit codes; the work is in the library. */
 #include <stdio.h>
+#include <string.h>
 
 #include "analyze.h"
 #include "analyze_options.h"
+#include "ci.h"
 #include "compare.h"
 
 /* Print err; its kind says the exit status (aslr_exit_code). */
@@ -36,10 +38,29 @@ static int compare(const struct analyze_options *opts)
 	return ASLR_EXIT_OK;
 }
 
+/* The gates and reports a CI job asks for (ci.h) on run (a folder or summary.json). With
+ * KTAP on stdout, every line for people goes to stderr. */
+static int gates(const struct analyze_options *opts, const char *run)
+{
+	int ktap_stdout = opts->ktap && strcmp(opts->ktap, "-") == 0;
+	struct ci_request req = { .run = run, .baseline = opts->baseline, .tolerance = opts->tolerance,
+				  .expect_knobs = opts->expect_knobs, .ktap = opts->ktap, .junit = opts->junit,
+				  .out = ktap_stdout ? stderr : stdout, .ktap_out = stdout };
+	struct aslr_error err = { 0 };
+
+	return ci_run(&req, &err) < 0 ? fail(&err) : ASLR_EXIT_OK;
+}
+
+static int wants_gates(const struct analyze_options *opts)
+{
+	return opts->expect_knobs || opts->ktap || opts->junit;
+}
+
 static int analyze(const struct analyze_options *opts)
 {
+	FILE *people = opts->ktap && strcmp(opts->ktap, "-") == 0 ? stderr : stdout;
 	struct analyze_request req = { .input = opts->inputs[0], .out_dir = opts->out_dir,
-				       .table_out = opts->quiet ? NULL : stdout, .no_plots = opts->no_plots,
+				       .table_out = opts->quiet ? NULL : people, .no_plots = opts->no_plots,
 				       .no_leaks = opts->no_leaks };
 	struct aslr_error err = { 0 };
 
@@ -47,8 +68,8 @@ static int analyze(const struct analyze_options *opts)
 		return fail(&err);
 	warn(req.warning);
 	if (req.table_out)
-		printf("\nreport: %s\n", req.report);
-	return ASLR_EXIT_OK;
+		fprintf(people, "\nreport: %s\n", req.report);
+	return wants_gates(opts) ? gates(opts, req.summary) : ASLR_EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -68,6 +89,8 @@ int main(int argc, char **argv)
 	case ANALYZE_COMPARE:
 		return compare(&opts);
 	case ANALYZE_BASELINE:
+		if (wants_gates(&opts))
+			return gates(&opts, opts.inputs[0]);
 		return compare_gate(opts.baseline, opts.inputs[0], opts.tolerance, stdout, &err) < 0 ? fail(&err)
 												      : ASLR_EXIT_OK;
 	case ANALYZE_RUN:

@@ -9,6 +9,7 @@
 
 #include "atomic_file.h"
 #include "conditional.h"
+#include "expect.h"
 
 static json_t *real_or_null(double v)
 {
@@ -169,8 +170,11 @@ static json_t *series_json(const struct analysis *a, unsigned index)
 		if (analysis_has_knob(a, knob))
 			json_object_set_new(obj, analysis_knob_name(knob), json_integer(analysis_knob(s->series, knob)));
 	json_object_set_new(obj, "samples", json_integer((json_int_t)s->series->rows));
-	for (unsigned r = 0; r < t->region_count; r++)
-		json_object_set_new(regions, t->region[r], summary_region_json(&s->region[r]));
+	for (unsigned r = 0; r < t->region_count; r++) {
+		json_t *region = summary_region_json(&s->region[r]);
+		expect_to_json(region, a, index, r);
+		json_object_set_new(regions, t->region[r], region);
+	}
 	json_object_set_new(obj, "regions", regions);
 	json_object_set_new(obj, "clusters", clusters_json(a, index));
 	if (s->pair) {
@@ -221,9 +225,11 @@ static void csv_series(struct strbuf *sb, const struct analysis *a, const struct
 			strbuf_printf(sb, ",%d", analysis_knob(s, knob));
 }
 
-static void csv_row(struct strbuf *sb, const struct analysis *a, const struct sample_series *s, const char *region,
+static void csv_row(struct strbuf *sb, const struct analysis *a, const struct sample_series *s, unsigned region_index,
 		    const struct region_estimate *e)
 {
+	const char *region = a->table->region[region_index];
+
 	csv_series(sb, a, s);
 	strbuf_printf(sb, ",%s,%llu,%llu", region, (unsigned long long)e->samples, (unsigned long long)e->distinct);
 	csv_bit(sb, e->alignment_bit);
@@ -247,7 +253,9 @@ static void csv_row(struct strbuf *sb, const struct analysis *a, const struct sa
 	strbuf_printf(sb, "%s", csv_bool(e->shannon_saturated));
 	csv_num(sb, e->serial_lag1_p);
 	csv_num(sb, e->runs_p);
-	strbuf_printf(sb, "%s\n", csv_bool(e->serial_rejected));
+	strbuf_printf(sb, "%s", csv_bool(e->serial_rejected));
+	expect_to_csv(sb, a, (unsigned)(s - a->table->series), region_index);
+	strbuf_printf(sb, "\n");
 }
 
 static void csv_header(struct strbuf *sb, const struct analysis *a)
@@ -259,7 +267,7 @@ static void csv_header(struct strbuf *sb, const struct analysis *a)
 	strbuf_printf(sb, ",region,samples,distinct,alignment_bit,highest_bit,varying_bits,bit_entropy_sum,range_bits,"
 			  "collision_pairs,collision_bits,collision_ci_low,collision_ci_high,collision_lower_bound,"
 			  "min_entropy_bits,shannon_mm_bits,saturated,chi2_p,estimate_bits,estimate_kind,absent,missing,"
-			  "mcv_count,mcv_share,shannon_saturated,serial_lag1_p,runs_p,serial_rejected\n");
+			  "mcv_count,mcv_share,shannon_saturated,serial_lag1_p,runs_p,serial_rejected,%s\n", EXPECT_CSV_COLUMNS);
 }
 
 static int write_csv(const struct analysis *a, const char *path, struct aslr_error *err)
@@ -271,7 +279,7 @@ static int write_csv(const struct analysis *a, const char *path, struct aslr_err
 	csv_header(&sb, a);
 	for (unsigned s = 0; s < a->series_count; s++)
 		for (unsigned r = 0; r < t->region_count; r++)
-			csv_row(&sb, a, a->series[s].series, t->region[r], &a->series[s].region[r]);
+			csv_row(&sb, a, a->series[s].series, r, &a->series[s].region[r]);
 	rc = sb.failed ? aslr_error_set(err, -ENOMEM, "cannot format summary.csv: out of memory")
 		       : aslr_write_file_atomic(path, sb.text, sb.len, err);
 	strbuf_free(&sb);

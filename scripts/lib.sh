@@ -2,7 +2,8 @@
 
 # The Debian packages the project builds, tests and plots with.
 ASLR_PACKAGES=(build-essential cmake pkg-config libcmocka-dev libjansson-dev gnuplot-nox gcc-multilib
-  file man-db mandoc) # file: cpack -G DEB; man-db, mandoc: the man page tests
+  file man-db mandoc perl libxml2-utils) # file: cpack -G DEB; man-db, mandoc: the man page tests;
+  # perl (TAP::Parser, in perl-modules), libxml2-utils (xmllint): the KTAP and JUnit tests
 
 # Install whichever of the given packages are missing (apt-get update first).
 ensure_packages() {

@@ -99,6 +99,40 @@ static void test_usage_errors(void **state)
 	check_usage_error(ARGC(two), two, "expected one run folder or CSV file, got 2");
 }
 
+/* --expect-knobs, --junit FILE and the three spellings of --ktap: bare (stdout), =FILE,
+ * and "--ktap FILE RUN" (one operand too many: the word after --ktap is its file). */
+static void test_ci_options(void **state)
+{
+	char *bare[] = { (char[]){ "a" }, (char[]){ "--ktap" }, (char[]){ "run" }, (char[]){ "--expect-knobs" }, NULL };
+	char *eq[] = { (char[]){ "a" }, (char[]){ "run" }, (char[]){ "--ktap=k.tap" }, (char[]){ "--junit" },
+		       (char[]){ "j.xml" }, NULL };
+	char *word[] = { (char[]){ "a" }, (char[]){ "--ktap" }, (char[]){ "k.tap" }, (char[]){ "--baseline" },
+			 (char[]){ "b.json" }, (char[]){ "run" }, NULL };
+	char *compare[] = { (char[]){ "a" }, (char[]){ "--compare" }, (char[]){ "r1" }, (char[]){ "r2" },
+			    (char[]){ "--ktap" }, NULL };
+	char *empty[] = { (char[]){ "a" }, (char[]){ "--junit=" }, (char[]){ "run" }, NULL };
+	struct analyze_options o;
+	struct aslr_error err;
+
+	(void)state;
+	assert_int_equal(analyze_options_parse(&o, ARGC(bare), bare, &err), 0);
+	assert_string_equal(o.ktap, "-");
+	assert_true(o.expect_knobs);
+	assert_int_equal(o.input_count, 1);
+	assert_string_equal(o.inputs[0], "run");
+	assert_int_equal(analyze_options_parse(&o, ARGC(eq), eq, &err), 0);
+	assert_string_equal(o.ktap, "k.tap");
+	assert_string_equal(o.junit, "j.xml");
+	assert_false(o.expect_knobs);
+	assert_int_equal(analyze_options_parse(&o, ARGC(word), word, &err), 0);
+	assert_int_equal(o.command, ANALYZE_BASELINE);
+	assert_string_equal(o.ktap, "k.tap");
+	assert_int_equal(o.input_count, 1);
+	assert_string_equal(o.inputs[0], "run");
+	check_usage_error(ARGC(compare), compare, "--expect-knobs, --ktap and --junit judge one run, not --compare");
+	check_usage_error(ARGC(empty), empty, "--junit=: an empty file name");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -106,6 +140,7 @@ int main(void)
 		cmocka_unit_test(test_compare_and_baseline),
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_ci_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include "findings_text.h"
 #include "folder.h"
 #include "plots.h"
+#include "runmeta.h"
 #include "report.h"
 #include "samples.h"
 #include "summary.h"
@@ -67,12 +68,6 @@ static int load_run_json(const char *path, json_t **run, struct aslr_error *err)
 	return 0;
 }
 
-static const char *run_release(const json_t *run)
-{
-	const json_t *v = json_object_get(json_object_get(json_object_get(run, "host"), "uname"), "release");
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 /* Plots, then report.md. A plotting failure is a warning, never an error. */
 static int write_pictures_and_report(struct analyze_request *req, const struct analysis *a,
 				     const json_t *run, const char *dir, struct aslr_error *err)
@@ -85,7 +80,7 @@ static int write_pictures_and_report(struct analyze_request *req, const struct a
 
 	if (req->no_plots) {
 		note = "not drawn (asked not to)";
-	} else if (plots_draw(a, run_release(run), dir, &plots, &plot_err) < 0) {
+	} else if (plots_draw(a, runmeta_kernel_release(run), dir, &plots, &plot_err) < 0) {
 		char text[ASLR_ERROR_TEXT + 300];
 		size_t used = strlen(req->warning);
 		aslr_error_format(&plot_err, text, sizeof(text));

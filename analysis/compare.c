@@ -12,6 +12,7 @@
 #include "folder.h"
 #include "gate.h"
 #include "gnuplot.h"
+#include "runmeta.h"
 #include "samples_csv.h"
 #include "series_key.h"
 #include "strbuf.h"
@@ -164,7 +165,8 @@ int compare_load(struct cmp_run *run, const char *path, struct aslr_error *err)
 {
 	struct stat st;
 	json_error_t jerr;
-	json_t *doc, *release;
+	json_t *doc;
+	const char *release;
 	int rc;
 
 	memset(run, 0, sizeof(*run));
@@ -184,9 +186,8 @@ int compare_load(struct cmp_run *run, const char *path, struct aslr_error *err)
 		return bad_schema(err, run->path);
 	}
 	run_name(run->path, run->name, sizeof(run->name));
-	release = json_object_get(json_object_get(json_object_get(json_object_get(doc, "run"), "host"), "uname"),
-				  "release");
-	snprintf(run->release, sizeof(run->release), "%s", json_is_string(release) ? json_string_value(release) : "unknown");
+	release = runmeta_kernel_release(json_object_get(doc, "run"));
+	snprintf(run->release, sizeof(run->release), "%s", release ? release : "unknown");
 	rc = load_series(run, json_object_get(doc, "series"), err);
 	json_decref(doc);
 	if (rc < 0)

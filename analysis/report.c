@@ -10,6 +10,7 @@
 #include "atomic_file.h"
 #include "conditional.h"
 #include "findings_text.h"
+#include "runmeta.h"
 
 static const char *str_at(const json_t *obj, const char *a, const char *b)
 {
@@ -37,8 +38,9 @@ static void machine_section(struct strbuf *sb, const json_t *run)
 
 	strbuf_printf(sb, "## Machine and kernel\n\n| | |\n|---|---|\n");
 	fact_row(sb, "hostname", json_object_get(json_object_get(run, "host"), "hostname"));
-	fact_row(sb, "kernel release", json_object_get(uname, "release"));
-	fact_row(sb, "kernel version", json_object_get(uname, "version"));
+	fact_row(sb, "kernel release", json_object_get(json_object_get(kernel, "release") ? kernel : uname, "release"));
+	fact_row(sb, "kernel version", json_object_get(json_object_get(kernel, "version") ? kernel : uname, "version"));
+	fact_row(sb, "booted under QEMU (aslr-harness --kernel)", json_object_get(json_object_get(run, "qemu"), "accelerator"));
 	fact_row(sb, "machine", json_object_get(uname, "machine"));
 	fact_row(sb, "kernel.randomize_va_space (before the run)", json_object_get(kernel, "randomize_va_space"));
 	fact_row(sb, "vm.mmap_rnd_bits", json_object_get(kernel, "mmap_rnd_bits"));
@@ -415,7 +417,7 @@ void report_build(struct strbuf *sb, const struct analysis *a, const json_t *run
 		  const struct plot_list *plots, const char *plots_note)
 {
 	const char *host = run ? str_at(json_object_get(run, "host"), "hostname", NULL) : NULL;
-	const char *release = run ? str_at(json_object_get(json_object_get(run, "host"), "uname"), "release", NULL) : NULL;
+	const char *release = run ? runmeta_kernel_release(run) : NULL;
 	struct finding_list findings;
 	int have_findings = findings_compute(a, &findings) == 0;
 

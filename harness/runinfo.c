@@ -66,7 +66,7 @@ static json_t *kernel_facts(const struct runinfo_paths *p)
 			 "transparent_hugepage", thp_value(p && p->thp_enabled ? p->thp_enabled : THP_ENABLED));
 }
 
-static json_t *host_facts(void)
+json_t *runinfo_host_facts(void)
 {
 	struct utsname u;
 	char host[256] = "";
@@ -187,7 +187,7 @@ json_t *runinfo_new(const struct runinfo_config *cfg, struct aslr_error *err)
 	runinfo_utc(started, sizeof(started), time(NULL));
 	info = json_pack("{s:s, s:s, s:s, s:n, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:[]}",
 			 "tool", "aslr-entropy", "version", ASLR_VERSION, "started", started, "ended",
-			 "status", "running", "host", host_facts(), "kernel", kernel_facts(cfg->paths),
+			 "status", "running", "host", runinfo_host_facts(), "kernel", kernel_facts(cfg->paths),
 			 "process", process_facts(), "run", config_facts(cfg), "probes", probes,
 			 "probe_env", env_facts(cfg->probe_env), "failures", json_object(), "series");
 	if (!info)

@@ -41,6 +41,9 @@ struct runinfo_config {
 	const char *user;                       /* --user, or NULL */
 };
 
+/* This machine: hostname and uname, as run.json's "host". */
+json_t *runinfo_host_facts(void);
+
 /* The run's facts; NULL with err filled when a probe cannot be read. */
 json_t *runinfo_new(const struct runinfo_config *cfg, struct aslr_error *err);
 

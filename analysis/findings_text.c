@@ -118,15 +118,20 @@ out_free:
 	free(done);
 }
 
-/* "text, data and bss in pie mode 2" for each place, joined by "; ". */
+/* "; text, data and bss in pie mode 2": place i of f, after a separator unless the first. */
+static void place_head(struct strbuf *out, const struct analysis *a, const struct finding *f, unsigned i)
+{
+	strbuf_printf(out, "%s", i ? "; " : "");
+	region_list(out, a, f->place[i].region, f->place[i].region_count);
+	strbuf_printf(out, " in ");
+	series_set(out, a, &f->place[i]);
+}
+
+/* Every place of f, joined by "; ". */
 static void places(struct strbuf *out, const struct analysis *a, const struct finding *f)
 {
-	for (unsigned i = 0; i < f->place_count; i++) {
-		strbuf_printf(out, "%s", i ? "; " : "");
-		region_list(out, a, f->place[i].region, f->place[i].region_count);
-		strbuf_printf(out, " in ");
-		series_set(out, a, &f->place[i]);
-	}
+	for (unsigned i = 0; i < f->place_count; i++)
+		place_head(out, a, f, i);
 }
 
 static const char *role_text(enum finding_role role)
@@ -279,10 +284,7 @@ static void say_below_promise(struct strbuf *out, const struct analysis *a, cons
 		struct expectation x;
 		int lost = est(a, p->worst, p->a)->alignment_bit - FINDINGS_PAGE_BIT;
 		expect_region(a, p->worst, (unsigned)p->a, &x);
-		strbuf_printf(out, "%s", i ? "; " : "");
-		region_list(out, a, p->region, p->region_count);
-		strbuf_printf(out, " in ");
-		series_set(out, a, p);
+		place_head(out, a, f, i);
 		strbuf_printf(out, " (%s gets %.1f bits (%s", rname(a, (unsigned)p->a), x.delivered_bits,
 			      estimate_kind_name(x.kind));
 		if (x.kind == KIND_COLLISION)
@@ -302,10 +304,7 @@ static void say_lower(struct strbuf *out, const struct analysis *a, const struct
 	strbuf_printf(out, "Fewer bits than in another probe variant at the same mode: ");
 	for (unsigned i = 0; i < f->place_count; i++) {
 		const struct finding_place *p = &f->place[i];
-		strbuf_printf(out, "%s", i ? "; " : "");
-		region_list(out, a, p->region, p->region_count);
-		strbuf_printf(out, " in ");
-		series_set(out, a, p);
+		place_head(out, a, f, i);
 		strbuf_printf(out, " (%.1f bits", p->after);
 		numbers_of(out, a, p);
 		strbuf_printf(out, ", against ");
@@ -330,10 +329,7 @@ static void say_skewed(struct strbuf *out, const struct analysis *a, const struc
 	for (unsigned i = 0; i < f->place_count; i++) {
 		const struct finding_place *p = &f->place[i];
 		const struct region_estimate *e = est(a, p->worst, p->a);
-		strbuf_printf(out, "%s", i ? "; " : "");
-		region_list(out, a, p->region, p->region_count);
-		strbuf_printf(out, " in ");
-		series_set(out, a, p);
+		place_head(out, a, f, i);
 		strbuf_printf(out, " (%.1f %% of the samples, %llu of %llu: min-entropy %.1f bits, a lower bound, "
 				   "against the headline %.1f, %s",
 			      100 * e->mcv_share, (unsigned long long)e->mcv_count, (unsigned long long)e->samples,
@@ -366,10 +362,7 @@ static void say_subpage(struct strbuf *out, const struct analysis *a, const stru
 			   "leaked address of the region gives away: ");
 	for (unsigned i = 0; i < f->place_count; i++) {
 		const struct finding_place *p = &f->place[i];
-		strbuf_printf(out, "%s", i ? "; " : "");
-		region_list(out, a, p->region, p->region_count);
-		strbuf_printf(out, " in ");
-		series_set(out, a, p);
+		place_head(out, a, f, i);
 		strbuf_printf(out, " (lowest varying bit %d: up to %.0f of its %.1f bits, range %.1f",
 			      est(a, p->worst, p->a)->alignment_bit, p->bits_saved, p->before,
 			      est(a, p->worst, p->a)->range_bits);
@@ -384,10 +377,7 @@ static void say_serial(struct strbuf *out, const struct analysis *a, const struc
 	strbuf_printf(out, "Successive samples are not independent (each test rejects at p < %g): ", SERIAL_ALPHA);
 	for (unsigned i = 0; i < f->place_count; i++) {
 		const struct finding_place *p = &f->place[i];
-		strbuf_printf(out, "%s", i ? "; " : "");
-		region_list(out, a, p->region, p->region_count);
-		strbuf_printf(out, " in ");
-		series_set(out, a, p);
+		place_head(out, a, f, i);
 		strbuf_printf(out, " (lag-1 p = %.2g, runs p = %.2g", p->before, p->after);
 		numbers_of(out, a, p);
 		strbuf_printf(out, ")");

@@ -497,17 +497,9 @@ void finding_sentence(struct strbuf *out, const struct analysis *a, const struct
 		strbuf_printf(out, "(%s)", finding_cause_name(f->cause));
 }
 
-static int has_plot(const struct plot_list *plots, const char *name)
-{
-	for (unsigned i = 0; plots && name[0] && i < plots->count; i++)
-		if (strcmp(plots->name[i], name) == 0)
-			return 1;
-	return 0;
-}
-
 void finding_evidence(struct strbuf *out, const struct finding *f, const struct plot_list *plots)
 {
-	int plot = has_plot(plots, f->plot);
+	int plot = f->plot[0] && plot_list_has(plots, f->plot);
 
 	if (!f->anchor[0] && !plot)
 		return;

@@ -161,17 +161,9 @@ static void series_table(struct strbuf *sb, const struct analysis *a, unsigned s
 	strbuf_printf(sb, "\n");
 }
 
-static int has_plot(const struct plot_list *plots, const char *name)
-{
-	for (unsigned i = 0; plots && i < plots->count; i++)
-		if (strcmp(plots->name[i], name) == 0)
-			return 1;
-	return 0;
-}
-
 static void embed(struct strbuf *sb, const struct plot_list *plots, const char *name, const char *alt)
 {
-	if (has_plot(plots, name))
+	if (plot_list_has(plots, name))
 		strbuf_printf(sb, "![%s](plots/%s.png)\n\n", alt, name);
 }
 

@@ -40,6 +40,12 @@ static double rank_bits(const struct finding *f)
 	return isnan(f->bits_saved) ? 0 : f->bits_saved;
 }
 
+/* Bits as printed (one decimal): findings that print alike tie, and the cause decides. */
+static long rank_tenths(const struct finding *f)
+{
+	return lround(rank_bits(f) * 10);
+}
+
 static unsigned first_series(const struct finding *f)
 {
 	return f->place_count && f->place[0].series_count ? f->place[0].series[0] : 0;
@@ -49,8 +55,8 @@ static int by_rank(const void *x, const void *y)
 {
 	const struct finding *f = x, *g = y;
 
-	if (rank_bits(f) != rank_bits(g))
-		return rank_bits(f) > rank_bits(g) ? -1 : 1;
+	if (rank_tenths(f) != rank_tenths(g))
+		return rank_tenths(f) > rank_tenths(g) ? -1 : 1;
 	if (f->cause != g->cause)
 		return f->cause < g->cause ? -1 : 1;
 	if (first_series(f) != first_series(g))

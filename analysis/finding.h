@@ -45,8 +45,8 @@
  * series, as for a block. Other variants are not a
  * reference for pairs: a variant may put a region elsewhere (a static program's tls is in
  * its heap). The best headline for FIXED is of the same variant first, else of any. A
- * cluster is a block, or a region in none. The page is 2^12 bytes. Ties in bits_saved go to
- * the cause listed first. */
+ * cluster is a block, or a region in none. The page is 2^12 bytes. Findings whose bits_saved
+ * print alike (one decimal) rank by the cause listed first. */
 #ifndef ASLR_FINDING_H
 #define ASLR_FINDING_H
 
@@ -122,7 +122,7 @@ struct finding_list {
 
 void findings_free(struct finding_list *list);
 
-/* Sort by bits_saved (descending), then cause, then the first series. */
+/* Sort by bits_saved as printed (one decimal, descending), then cause, then the first series. */
 void findings_rank(struct finding_list *list);
 
 /* 1 when f may be a key finding: it costs at least FINDINGS_MIN_BITS, or it says the numbers

@@ -228,20 +228,25 @@ static void say_fixed(struct strbuf *out, const struct analysis *a, const struct
 	strbuf_printf(out, ": %.1f bits saved", p->bits_saved);
 }
 
-/* "the heap (heap)", or "heap" for a region of no known kind: the cluster holding r. */
+/* The cluster of p holding r: "the executable (text, data and bss)", or the region's name
+ * alone for one region or one of no known kind. */
 static void cluster_name(struct strbuf *out, const struct analysis *a, const struct finding_place *p, int r)
 {
-	int in_region = 0;
+	const unsigned *set = p->region;
+	unsigned n = p->region_count;
 	const char *role = role_text(finding_role(rname(a, (unsigned)r)));
+	int in_region = 0;
 
 	for (unsigned i = 0; i < p->region_count; i++)
 		in_region |= p->region[i] == (unsigned)r;
+	if (!in_region) {
+		set = p->other;
+		n = p->other_count;
+	}
+	role = n > 1 ? role : NULL;
 	if (role)
 		strbuf_printf(out, "%s (", role);
-	if (in_region)
-		region_list(out, a, p->region, p->region_count);
-	else
-		region_list(out, a, p->other, p->other_count);
+	region_list(out, a, set, n);
 	strbuf_printf(out, "%s", role ? ")" : "");
 }
 

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "conditional.h"
-#include "findings.h"
+#include "findings_text.h"
 #include "folder.h"
 #include "plots.h"
 #include "runmeta.h"

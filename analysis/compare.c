@@ -324,8 +324,7 @@ static void diff_text(const struct cmp_region *base, const struct cmp_region *x,
 	if (!comparable(base) || !comparable(x))
 		return;
 	d = x->bits - base->bits;
-	beyond = base->has_interval && x->has_interval &&
-		 (gate_judge(base, x, 0).verdict == GATE_TRIP || gate_judge(x, base, 0).verdict == GATE_TRIP);
+	beyond = compare_beyond(base, x);
 	snprintf(buf, size, " (%+.1f%s)", fabs(d) < 0.05 ? 0.0 : d, beyond ? "*" : ""); /* no "-0.0" */
 }
 
@@ -333,10 +332,11 @@ static void diff_text(const struct cmp_region *base, const struct cmp_region *x,
 static void key_table(struct strbuf *md, FILE *out, const struct cmp_run *runs, unsigned n,
 		      const struct cmp_series *key, const char **names, unsigned nr)
 {
-	char label[SERIES_KEY_TEXT], cell[64];
+	char label[SERIES_KEY_TEXT], cell[64], anchor[SERIES_KEY_TEXT + 16];
 
 	series_label(key, label, sizeof(label));
-	strbuf_printf(md, "## %s\n\n| region |", label);
+	compare_table_anchor(key, anchor, sizeof(anchor));
+	strbuf_printf(md, "<a id=\"%s\"></a>\n## %s\n\n| region |", anchor, label);
 	if (out)
 		fprintf(out, "\n%s: headline bits (difference to %s, * beyond the sampling error)\n%-14s", label,
 			runs[0].name, "region");
@@ -410,7 +410,7 @@ static void key_plot(struct gnuplot_job *job, const struct cmp_run *runs, unsign
 
 static void runs_table(struct strbuf *md, const struct cmp_run *runs, unsigned n)
 {
-	strbuf_printf(md, "# ASLR entropy compared\n\nHeadline bits per region (≤: only an upper bound such as "
+	strbuf_printf(md, "## Runs\n\nHeadline bits per region (≤: only an upper bound such as "
 			  "the range; – not measured), with the difference to the first run; * marks a difference "
 			  "beyond the sampling error of both runs (their intervals, as the `--baseline` gate weighs "
 			  "them at tolerance 0).\n\n"
@@ -499,7 +499,13 @@ static int build_md(struct strbuf *md, FILE *out, const struct cmp_run *runs, un
 		    const struct cmp_series **keys, unsigned nk, const char *plots_warning)
 {
 	char name[SERIES_KEY_TEXT + 16];
+	struct cmp_changes changes;
 
+	if (compare_changes(runs, n, &changes) < 0)
+		return -ENOMEM;
+	strbuf_printf(md, "# ASLR entropy compared\n\n");
+	compare_changes_write(md, runs, n, &changes, CHANGES_KEY_MAX);
+	compare_changes_free(&changes);
 	runs_table(md, runs, n);
 	for (unsigned k = 0; k < nk; k++) {
 		const char **names;

@@ -1,7 +1,8 @@
 /* compare.h: runs side by side, and the regression gate for kernel CI.
  *
- * Runs are read from their summary.json (a run folder or the file itself, from this
- * machine or copied from others). Series match on variant, mode and knob values;
+ * compare.md opens with the Key changes (below: what changed, by how much, beyond the
+ * sampling error or not), then the runs and a table per series. Runs are read from their
+ * summary.json (a run folder or the file itself, from this machine or copied from others). Series match on variant, mode and knob values;
  * series that do not match in every run are listed, never dropped silently. Names are
  * held up to the sizes below (71 bytes; samples.csv allows 64) and refused beyond. */
 #ifndef ASLR_COMPARE_H
@@ -14,6 +15,7 @@
 #include "error.h"
 #include "gate.h"
 #include "series_key.h"
+#include "strbuf.h"
 
 struct cmp_series {
 	char variant[72];
@@ -72,5 +74,48 @@ int compare_gate(const char *baseline, const char *run, double tolerance, FILE *
  * (and per series missing). Returns the number of regressions. */
 unsigned compare_baseline(const struct cmp_run *old, const struct cmp_run *now, double tolerance,
 			  FILE *out);
+
+/* Key changes (compare_changes.c): what changed between runs, as data first: per series and
+ * region, every run against the first, by how many bits and whether beyond the sampling error
+ * of both (the intervals the --baseline gate weighs, gate.h, at tolerance 0, either way).
+ * Regions of one series whose numbers and verdict agree are one change (a block moves as one),
+ * ranked by size. compare.md opens with them; any comparison of runs (of kernels, of machines)
+ * can call compare_changes and write or read the list. */
+enum { CHANGES_KEY_MAX = 7 }; /* Key changes: at most this many */
+
+/* A change matters when it is beyond the sampling error or at least this many bits. */
+#define CHANGES_MIN_BITS 1.0
+
+struct cmp_change {
+	const struct cmp_series *series; /* in runs[run]; its key names the series */
+	unsigned run;                    /* the run compared with runs[0] (1 ..) */
+	unsigned region_count;
+	const char **region;             /* the regions (allocated list of names borrowed from the run) */
+	double before, after;            /* headline bits in runs[0] and in runs[run] */
+	double change;                   /* after - before */
+	int beyond;                      /* 1: beyond the sampling error of both runs */
+};
+
+struct cmp_changes {
+	unsigned count;
+	struct cmp_change *item; /* ranked: largest |change| first, beyond the error before within */
+};
+
+/* 1 when x differs from base beyond the sampling error of both: both have intervals and the
+ * gate at tolerance 0 trips one way or the other. */
+int compare_beyond(const struct cmp_region *base, const struct cmp_region *x);
+
+/* Every change that matters (CHANGES_MIN_BITS, or beyond) of runs[1 .. n) against runs[0], ranked.
+ * 0 or -ENOMEM (out empty). The changes borrow the runs. */
+int compare_changes(const struct cmp_run *runs, unsigned n, struct cmp_changes *out);
+void compare_changes_free(struct cmp_changes *changes);
+
+/* "## Key changes": up to max of them, a numbered list, each with the numbers, the verdict and
+ * a link to its series' table ("#compare-<series_key_tag>"); returns how many. */
+unsigned compare_changes_write(struct strbuf *md, const struct cmp_run *runs, unsigned n,
+			       const struct cmp_changes *changes, unsigned max);
+
+/* The id of key's table in compare.md: "compare-<series_key_tag>". */
+void compare_table_anchor(const struct cmp_series *key, char *buf, size_t size);
 
 #endif

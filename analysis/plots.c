@@ -36,6 +36,14 @@ void plot_list_free(struct plot_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
+int plot_list_has(const struct plot_list *list, const char *name)
+{
+	for (unsigned i = 0; list && i < list->count; i++)
+		if (strcmp(list->name[i], name) == 0)
+			return 1;
+	return 0;
+}
+
 static void region_tics(struct strbuf *sb, const struct sample_table *t, const char *axis)
 {
 	strbuf_printf(sb, "set %s (", axis);

@@ -29,6 +29,9 @@ struct plot_list {
 
 void plot_list_free(struct plot_list *list);
 
+/* 1 when list (may be NULL) holds name. */
+int plot_list_has(const struct plot_list *list, const char *name);
+
 /* The script that draws every plot of a into dir (the plots folder) and the names it
  * draws, appended to job and list (both from { 0 }); nothing is run. release: the kernel
  * release for titles. 0, or -ENOMEM (job or list incomplete: the caller frees both). */

@@ -6,9 +6,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "anchors.h"
 #include "atomic_file.h"
 #include "conditional.h"
-#include "findings.h"
+#include "findings_text.h"
 #include "runmeta.h"
 
 static const char *str_at(const json_t *obj, const char *a, const char *b)
@@ -160,17 +161,9 @@ static void series_table(struct strbuf *sb, const struct analysis *a, unsigned s
 	strbuf_printf(sb, "\n");
 }
 
-static int has_plot(const struct plot_list *plots, const char *name)
-{
-	for (unsigned i = 0; plots && i < plots->count; i++)
-		if (strcmp(plots->name[i], name) == 0)
-			return 1;
-	return 0;
-}
-
 static void embed(struct strbuf *sb, const struct plot_list *plots, const char *name, const char *alt)
 {
-	if (has_plot(plots, name))
+	if (plot_list_has(plots, name))
 		strbuf_printf(sb, "![%s](plots/%s.png)\n\n", alt, name);
 }
 
@@ -193,6 +186,7 @@ static void results_section(struct strbuf *sb, const struct analysis *a, const s
 	for (unsigned s = 0; s < a->series_count; s++) {
 		char label[200];
 		analysis_series_label(a, s, label, sizeof(label));
+		anchor_write(sb, a, ANCHOR_RESULTS, s);
 		strbuf_printf(sb, "### %s (N = %zu)\n\n", label, a->series[s].series->rows);
 		series_table(sb, a, s);
 		analysis_series_tag(a, s, tag, sizeof(tag));
@@ -273,6 +267,7 @@ static void leaks_section(struct strbuf *sb, const struct analysis *a, const str
 		for (unsigned r = 0; r < a->table->region_count; r++)
 			moving |= estimate_moves(&a->series[s].region[r]);
 		analysis_series_label(a, s, label, sizeof(label));
+		anchor_write(sb, a, ANCHOR_LEAKS, s);
 		strbuf_printf(sb, "### %s\n\n", label);
 		if (!moving) {
 			strbuf_printf(sb, "Nothing moves: nothing is left to leak.\n\n");
@@ -306,11 +301,12 @@ static void variants_section(struct strbuf *sb, const struct analysis *a)
 	strbuf_printf(sb, "## Probe variants\n\nThe same probe built as different kinds of program; headline bits "
 			  "(≤: only an upper bound), – where the variant has no such region, ? too few samples.\n\n");
 	for (int mode = 0; mode <= 2; mode++) {
-		int any = 0;
-		for (unsigned v = 0; v < nv; v++)
-			any |= analysis_variant_series(a, v, mode) >= 0;
-		if (!any)
+		int any = -1;
+		for (unsigned v = 0; v < nv && any < 0; v++)
+			any = analysis_variant_series(a, v, mode);
+		if (any < 0)
 			continue;
+		anchor_write(sb, a, ANCHOR_VARIANTS, (unsigned)any);
 		strbuf_printf(sb, "### Mode %d\n\n| region |", mode);
 		for (unsigned v = 0; v < nv; v++)
 			strbuf_printf(sb, " %s |", a->variant[v]);
@@ -338,6 +334,7 @@ static void knobs_section(struct strbuf *sb, const struct analysis *a, const str
 {
 	if (!analysis_has_knob(a, 0) && !analysis_has_knob(a, 1))
 		return;
+	anchor_write(sb, a, ANCHOR_KNOBS, 0);
 	strbuf_printf(sb, "## Kernel knobs\n\nEach value of a swept knob is a series of its own; headline bits "
 			  "(≤: only an upper bound, ?: too few samples).\n\n| variant | mode | %s | %s |",
 		      analysis_knob_name(0), analysis_knob_name(1));
@@ -413,28 +410,34 @@ void report_build(struct strbuf *sb, const struct analysis *a, const json_t *run
 {
 	const char *host = run ? str_at(json_object_get(run, "host"), "hostname", NULL) : NULL;
 	const char *release = run ? runmeta_kernel_release(run) : NULL;
+	struct finding_list findings;
+	int have_findings = findings_compute(a, &findings) == 0;
 
 	strbuf_printf(sb, "# ASLR entropy: %s, Linux %s\n\n", host ? host : "unknown host", release ? release : "(unknown)");
 	strbuf_printf(sb, "%u series (%zu samples in all) from `%s`, analyzed by aslr-entropy %s.\n\n", a->series_count,
 		      a->table->rows, a->table->source, ASLR_VERSION);
+	if (have_findings)
+		findings_key_section(sb, a, &findings, plots);
+	warnings_section(sb, a);
+	if (have_findings)
+		findings_full_section(sb, a, &findings, plots);
+	else
+		sb->failed = 1;
 	if (run && json_object_size(run)) {
 		machine_section(sb, run);
 		run_section(sb, run);
 	} else {
 		strbuf_printf(sb, "No run.json was found beside the samples: machine facts are unknown.\n\n");
 	}
-	warnings_section(sb, a);
 	if (plots_note)
 		strbuf_printf(sb, "> Plots: %s\n\n", plots_note);
 	results_section(sb, a, plots);
 	variants_section(sb, a);
 	knobs_section(sb, a, plots);
 	leaks_section(sb, a, plots);
-	strbuf_printf(sb, "## Findings\n\n");
-	if (!findings_write(sb, a))
-		strbuf_printf(sb, "- Nothing stands out.\n");
-	strbuf_printf(sb, "\n");
 	reproduce_section(sb, run, a->table->source);
+	if (have_findings)
+		findings_free(&findings);
 }
 
 int report_write(const struct analysis *a, const json_t *run, const struct plot_list *plots,

@@ -91,3 +91,46 @@ void af_variants_csv(struct strbuf *csv, unsigned variants, unsigned rows)
 			for (unsigned i = 0; i < rows; i++)
 				variant_row(csv, &r, v, mode, i);
 }
+
+/* The address of one region of variant v (af_kinds_csv) in mode, given libc and text. */
+static unsigned long long kinds_text(struct rng *r, unsigned v, unsigned long long libc)
+{
+	switch (v) {
+	case 1:
+		return libc + 0x10000000; /* static-pie: with the libraries */
+	case 2:
+		return 0x400000; /* nopie */
+	case 3:
+		return 0x555400000000ULL + (rng_below(r, 1 << 7) << 21); /* pie2m */
+	default:
+		return 0x555500000000ULL + (rng_below(r, 1 << 16) << 12);
+	}
+}
+
+static unsigned long long kinds_heap(struct rng *r, unsigned v, int mode, unsigned long long text)
+{
+	if (v == 1)
+		return mode == 1 ? 0x10000000 : 0x20000000 + (rng_below(r, 1 << 12) << 12);
+	if (v == 2)
+		return mode == 1 ? 0x800000 : 0x800000 + (rng_below(r, 1 << 4) << 12);
+	return text + 0x100000 + (mode == 2 ? rng_below(r, 1 << 10) << 12 : 0);
+}
+
+void af_kinds_csv(struct strbuf *csv, unsigned rows)
+{
+	static const char *const name[] = { "pie", "static-pie", "nopie", "pie2m" };
+	struct rng r = { 29 };
+
+	strbuf_printf(csv, "variant,mode,seq,text,data,heap,libc,ld,mmap_2m,stack\n");
+	for (unsigned v = 0; v < 4; v++)
+		for (int mode = 1; mode <= 2; mode++)
+			for (unsigned i = 0; i < rows; i++) {
+				unsigned long long libc = 0x7f0000000000ULL + (rng_below(&r, 1 << 18) << 12);
+				unsigned long long text = kinds_text(&r, v, libc), heap = kinds_heap(&r, v, mode, text);
+				unsigned long long huge = 0x7e0000000000ULL + (rng_below(&r, 1 << 7) << 21);
+				unsigned long long stack = 0x7ffd00000000ULL - (rng_below(&r, 1 << 16) << 12) -
+							   (rng_below(&r, 256) << 4);
+				strbuf_printf(csv, "%s,%d,%u,0x%llx,0x%llx,0x%llx,0x%llx,0x%llx,0x%llx,0x%llx\n", name[v],
+					      mode, i, text, text + 0x3000, heap, libc, libc + 0x200000, huge, stack);
+			}
+}

@@ -35,4 +35,13 @@ void af_sweep_csv(struct strbuf *csv, unsigned rows);
  * in mode 1 and moves apart from it in mode 2. */
 void af_variants_csv(struct strbuf *csv, unsigned variants, unsigned rows);
 
+/* Kinds of program, like the probe's variants: pie, static-pie, nopie and pie2m, modes 1 and 2,
+ * rows each; regions text, data (text + 0x3000), heap, libc, ld (libc + 2 MiB), mmap_2m, stack.
+ * libc over 2^18 pages; mmap_2m over 2^7 2-MiB slots (bit 21); stack over 2^16 pages and 256
+ * 16-byte slots (bit 4). text: pie over 2^16 pages; static-pie at a constant offset from libc;
+ * nopie fixed; pie2m over 2^7 2-MiB slots. heap: pie and pie2m at a constant offset from text in
+ * mode 1, 2^10 pages apart from it in mode 2; static-pie fixed in mode 1, over 2^12 pages of its
+ * own in mode 2; nopie fixed in mode 1, over 2^4 pages in mode 2. */
+void af_kinds_csv(struct strbuf *csv, unsigned rows);
+
 #endif

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include <cmocka.h>
 
 #include "analysis_fixture.h"
+#include "compare.h"
 #include "test_util.h"
 
 #define ANALYZE ASLR_BIN_DIR "/aslr-analyze"
@@ -276,7 +278,92 @@ static void test_compare_marks_differences_beyond_intervals(void **state)
 	assert_contains(md, "| heap | 28.0 | insufficient |");
 	assert_contains(md, "| vdso | 28.0 ≤ | 20.0 ≤ (-8.0*) |");
 	assert_contains(md, "| argv | 0.0 | 0.0 (+0.0) |");
+	/* it opens with what changed, the largest first */
+	assert_true(strncmp(md, "# ASLR entropy compared\n\n## Key changes\n",
+			    strlen("# ASLR entropy compared\n\n## Key changes\n")) == 0);
+	assert_true(strstr(md, "1. pie mode 2: vdso fell from 28.0 to 20.0 bits") != NULL);
+	assert_true(strstr(md, "## Key changes") < strstr(md, "## Runs"));
 	free(md);
+}
+
+/* The key changes of ci-base -> ci-now, from the files' numbers and the gate's rule at
+ * tolerance 0 (gate.h), worked by hand:
+ *   vdso  28 (bound, [27, 28]) -> 20 ([19.2, 20]): -8, intervals 7 bits apart: beyond
+ *   libc  27.97 -> 25.99: -1.98, se = hypot(0.643, 0.346) / 1.96 = 0.373, z = 5.3: beyond
+ *   text  28.63 -> 27.36: -1.27, se = hypot(0.805, 0.578) / 1.96 = 0.506, z = 2.5: beyond
+ *   stack 30 (bound, [29.02, 30]) -> 28.90 ([28.02, 29.96]): -1.10, intervals overlap: within
+ *   heap (insufficient now) and argv (0 -> 0) are no change. Ranked by size. */
+static void test_key_changes_ranked(void **state)
+{
+	static const char *const region[] = { "vdso", "libc", "text", "stack" };
+	static const double before[] = { 28.0, 27.9713, 28.6343, 30.0 }, after[] = { 20.0, 25.9904, 27.3613, 28.8973 };
+	static const int beyond[] = { 1, 1, 1, 0 };
+	struct cmp_run runs[2];
+	struct cmp_changes changes;
+	struct aslr_error err;
+	struct strbuf md = { 0 };
+
+	(void)state;
+	assert_int_equal(compare_load(&runs[0], DATA "/ci-base", &err), 0);
+	assert_int_equal(compare_load(&runs[1], DATA "/ci-now", &err), 0);
+	assert_int_equal(compare_changes(runs, 2, &changes), 0);
+	assert_int_equal(changes.count, 4);
+	for (unsigned i = 0; i < 4; i++) {
+		const struct cmp_change *c = &changes.item[i];
+		assert_int_equal(c->region_count, 1);
+		assert_string_equal(c->region[0], region[i]);
+		assert_int_equal(c->run, 1);
+		assert_true(fabs(c->before - (before[i])) < 1e-9);
+		assert_true(fabs(c->after - (after[i])) < 1e-9);
+		assert_true(fabs(c->change - (after[i] - before[i])) < 1e-9);
+		assert_int_equal(c->beyond, beyond[i]);
+	}
+	assert_int_equal(compare_changes_write(&md, runs, 2, &changes, 2), 2);
+	assert_contains(md.text, "## Key changes");
+	assert_contains(md.text, "(#compare-pie-mode2)");
+	assert_contains(md.text, "2 more");
+	strbuf_free(&md);
+	compare_changes_free(&changes);
+	compare_free(&runs[0]);
+	compare_free(&runs[1]);
+}
+
+/* Regions with the same numbers in one series are one change (a block), apart from the
+ * others; a change under a bit with no intervals to weigh is none. */
+static void test_key_changes_grouped(void **state)
+{
+	struct cmp_region was[] = { { .name = "text", .bits = 28, .kind = "range" },
+				    { .name = "data", .bits = 28, .kind = "range" },
+				    { .name = "libc", .bits = 28, .kind = "range" },
+				    { .name = "bss", .bits = 28, .kind = "range" },
+				    { .name = "stack", .bits = 30, .kind = "range" } };
+	struct cmp_region now[] = { { .name = "text", .bits = 19, .kind = "range" },
+				    { .name = "data", .bits = 19, .kind = "range" },
+				    { .name = "libc", .bits = 27, .kind = "range" },
+				    { .name = "bss", .bits = 19, .kind = "range" },
+				    { .name = "stack", .bits = 29.5, .kind = "range" } };
+	struct cmp_series old_series = { .variant = "pie", .mode = 2, .rnd_bits = -1, .rnd_compat_bits = -1,
+					 .region_count = 5, .region = was };
+	struct cmp_series new_series = old_series;
+	struct cmp_run runs[2] = { { .name = "a", .series_count = 1, .series = &old_series },
+				   { .name = "b", .series_count = 1, .series = &new_series } };
+	struct cmp_changes changes;
+
+	(void)state;
+	new_series.region = now;
+	for (unsigned i = 0; i < 5; i++)
+		was[i].low = was[i].high = was[i].bits, now[i].low = now[i].high = now[i].bits;
+	assert_int_equal(compare_changes(runs, 2, &changes), 0);
+	assert_int_equal(changes.count, 2);
+	assert_int_equal(changes.item[0].region_count, 3);
+	assert_string_equal(changes.item[0].region[0], "text");
+	assert_string_equal(changes.item[0].region[1], "data");
+	assert_string_equal(changes.item[0].region[2], "bss");
+	assert_true(fabs(changes.item[0].change - (-9)) < 1e-9);
+	assert_int_equal(changes.item[1].region_count, 1);
+	assert_string_equal(changes.item[1].region[0], "libc");
+	assert_true(fabs(changes.item[1].change - (-1)) < 1e-9);
+	compare_changes_free(&changes);
 }
 
 static void test_bad_summaries(void **state)
@@ -325,6 +412,8 @@ int main(void)
 		cmocka_unit_test(test_gate_weighs_intervals),
 		cmocka_unit_test(test_gate_at_tolerance_zero),
 		cmocka_unit_test(test_compare_marks_differences_beyond_intervals),
+		cmocka_unit_test(test_key_changes_ranked),
+		cmocka_unit_test(test_key_changes_grouped),
 		cmocka_unit_test(test_bad_summaries),
 		cmocka_unit_test(test_sweep_compared_apart),
 		cmocka_unit_test(test_compare_without_gnuplot_links_nothing),

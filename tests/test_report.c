@@ -18,6 +18,7 @@
 
 #include "analysis_fixture.h"
 #include "conditional.h"
+#include "finding.h"
 #include "plots.h"
 #include "report.h"
 #include "rng.h"
@@ -227,6 +228,50 @@ static void test_plots_and_report(void **state)
 	plot_list_free(&plots);
 }
 
+static int starts(const char *text, const char *prefix)
+{
+	return text && strncmp(text, prefix, strlen(prefix)) == 0;
+}
+
+/* report.md opens with the Key findings (numbered, at most FINDINGS_KEY_MAX), then the full
+ * findings, then the machine and the tables; every link to a section of the report has its
+ * anchor there. On the layout run with its leaks: the heap tied to text in mode 1 leads. */
+static void test_key_findings_open_report(void **state)
+{
+	struct strbuf csv = { 0 }, sb = { 0 };
+	struct analysis_fixture f;
+	const char *key, *full, *rest;
+	unsigned numbered = 0;
+
+	(void)state;
+	af_layout_csv(&csv, ROWS);
+	assert_int_equal(af_load(&f, &csv, 1), 0);
+	report_build(&sb, &f.analysis, NULL, NULL, NULL);
+	key = strstr(sb.text, "\n## ");
+	assert_non_null(key);
+	assert_true(starts(key, "\n## Key findings\n"));
+	full = strstr(key + 1, "\n## ");
+	assert_true(starts(full, "\n## Findings\n"));
+	rest = strstr(full + 1, "\n## ");
+	assert_non_null(rest);
+	for (const char *line = key; line && line < full; line = strchr(line + 1, '\n'))
+		numbered += line[1] >= '1' && line[1] <= '9' && line[2] == '.';
+	assert_true(numbered >= 3 && numbered <= FINDINGS_KEY_MAX);
+	assert_non_null(strstr(key, "\n1. In pie mode 1, text and heap move as one"));
+	for (const char *at = strstr(sb.text, "](#"); at; at = strstr(at + 1, "](#")) {
+		char id[200], anchor[260];
+		assert_int_equal(sscanf(at, "](#%199[^)])", id), 1);
+		if (strcmp(id, "findings") == 0)
+			continue; /* the heading's own id */
+		snprintf(anchor, sizeof(anchor), "<a id=\"%s\"></a>", id);
+		if (!strstr(sb.text, anchor))
+			fail_msg("report.md links #%s, which has no anchor", id);
+	}
+	strbuf_free(&sb);
+	strbuf_free(&csv);
+	af_free(&f);
+}
+
 /* aslr-analyze where no gnuplot can be found: exit 0, a warning, everything but plots. */
 static void test_without_gnuplot(void **state)
 {
@@ -271,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_clusters),
 		cmocka_unit_test(test_summary_csv_columns),
 		cmocka_unit_test(test_plots_and_report),
+		cmocka_unit_test(test_key_findings_open_report),
 		cmocka_unit_test(test_without_gnuplot),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -11,6 +11,7 @@
 #include "atomic_file.h"
 #include "folder.h"
 #include "gate.h"
+#include "kdiff.h"
 #include "gnuplot.h"
 #include "runmeta.h"
 #include "samples_csv.h"
@@ -576,6 +577,21 @@ unsigned compare_baseline(const struct cmp_run *old, const struct cmp_run *now, 
 	return regressions;
 }
 
+/* Runs of two or more kernel releases, each given as its run folder: what differs between
+ * the kernels goes on top of compare.md (kdiff.h), as aslr-harness --kernel does. */
+static int kernels_differ(const struct cmp_run *runs, unsigned n, char *const *paths)
+{
+	int differ = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct stat st;
+		if (stat(paths[i], &st) < 0 || !S_ISDIR(st.st_mode) || strcmp(runs[i].release, "unknown") == 0)
+			return 0;
+		differ |= strcmp(runs[i].release, runs[0].release) != 0;
+	}
+	return differ;
+}
+
 int compare_runs(char *const *paths, unsigned n, const char *dir, FILE *out, char *plots_warning,
 		 size_t warning_size, struct aslr_error *err)
 {
@@ -590,6 +606,8 @@ int compare_runs(char *const *paths, unsigned n, const char *dir, FILE *out, cha
 		rc = aslr_folder_create(dir, err); /* after the inputs: bad input writes nothing */
 	if (rc == 0)
 		rc = compare_write(runs, n, dir, out, plots_warning, warning_size, err);
+	if (rc == 0 && kernels_differ(runs, n, paths))
+		rc = kdiff_prepend(dir, (const char *const *)paths, n, err);
 	for (unsigned i = 0; i < loaded; i++)
 		compare_free(&runs[i]);
 	free(runs);

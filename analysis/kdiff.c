@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atomic_file.h"
 #include "runmeta.h"
 
 struct kd_run {
@@ -355,5 +356,28 @@ int kdiff_write(const char *const *dirs, unsigned n, struct strbuf *md, FILE *ou
 		json_decref(runs[k].doc);
 	free(runs);
 	free(series);
+	return rc;
+}
+
+/* compare.md with what differs between the kernels first. */
+int kdiff_prepend(const char *dir, const char *const *runs, unsigned n, struct aslr_error *err)
+{
+	struct strbuf md = { 0 }, old = { 0 };
+	char path[PATH_MAX + 16];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/compare.md", dir);
+	strbuf_printf(&md, "# Kernels compared\n\n");
+	rc = kdiff_write(runs, n, &md, NULL, err);
+	if (rc == 0 && (rc = strbuf_read_file(&old, path)) < 0)
+		aslr_error_at(err, rc, path, 0, 0, "%s", strerror(-rc));
+	if (rc == 0) {
+		strbuf_printf(&md, "\n");
+		strbuf_append(&md, old.text ? old.text : "", old.len);
+		rc = md.failed ? aslr_error_set(err, -ENOMEM, "out of memory")
+			       : aslr_write_file_atomic(path, md.text, md.len, err);
+	}
+	strbuf_free(&old);
+	strbuf_free(&md);
 	return rc;
 }

@@ -29,4 +29,8 @@
  * -EINVAL (a summary that is not one: err names it), -ENOMEM. */
 int kdiff_write(const char *const *dirs, unsigned n, struct strbuf *md, FILE *out, struct aslr_error *err);
 
+/* dir/compare.md gains "# Kernels compared" and the kdiff_write section on top, written
+ * atomically. runs: the run folders compared. 0 or -errno (err says why). */
+int kdiff_prepend(const char *dir, const char *const *runs, unsigned n, struct aslr_error *err);
+
 #endif

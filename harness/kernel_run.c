@@ -240,29 +240,6 @@ static void analyze_one(struct kernel_outcome *o, struct aslr_error *err)
 	snprintf(o->warning, sizeof(o->warning), "%s", req.warning);
 }
 
-/* compare.md with what differs between the kernels first. */
-static int prepend_differences(const char *dir, const char *const *runs, unsigned n, struct aslr_error *err)
-{
-	struct strbuf md = { 0 }, old = { 0 };
-	char path[PATH_MAX + 16];
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/compare.md", dir);
-	strbuf_printf(&md, "# Kernels compared\n\n");
-	rc = kdiff_write(runs, n, &md, NULL, err);
-	if (rc == 0 && (rc = strbuf_read_file(&old, path)) < 0)
-		aslr_error_at(err, rc, path, 0, 0, "%s", strerror(-rc));
-	if (rc == 0) {
-		strbuf_printf(&md, "\n");
-		strbuf_append(&md, old.text ? old.text : "", old.len);
-		rc = md.failed ? aslr_error_set(err, -ENOMEM, "out of memory")
-			       : aslr_write_file_atomic(path, md.text, md.len, err);
-	}
-	strbuf_free(&old);
-	strbuf_free(&md);
-	return rc;
-}
-
 /* compare_write into a hidden folder, the differences on top, renamed once whole. */
 static int compare_into(struct kernel_batch *b, const char *const *dirs, unsigned n, struct aslr_error *err)
 {
@@ -279,7 +256,7 @@ static int compare_into(struct kernel_batch *b, const char *const *dirs, unsigne
 	if (rc == 0)
 		rc = compare_write(runs, n, tmp, NULL, b->compare_warning, sizeof(b->compare_warning), err);
 	if (rc == 0)
-		rc = prepend_differences(tmp, dirs, n, err);
+		rc = kdiff_prepend(tmp, dirs, n, err);
 	gethostname(host, sizeof(host) - 1);
 	if (rc == 0 && outdir_default_path(b->compare_dir, sizeof(b->compare_dir), b->parent, time(NULL), host,
 					   "compare-kernels") < 0)

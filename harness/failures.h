@@ -17,6 +17,8 @@ enum failure_kind {
 	FAILURE_EMPTY,     /* printed nothing */
 	FAILURE_MALFORMED, /* printed something that is not a record */
 	FAILURE_REGIONS,   /* a record whose region names differ from the first one */
+	FAILURE_EXEC,      /* execve (or a step before it) failed */
+	FAILURE_TRACE,     /* a traced program could not be stopped or read at its entry point */
 	FAILURE_KINDS
 };
 

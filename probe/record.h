@@ -17,17 +17,21 @@
 
 enum {
 	RECORD_MAX_LEN = 4096,   /* a record, newline included, is shorter than this */
-	RECORD_MAX_REGIONS = 64,
+	RECORD_MAX_REGIONS = 64, /* in a record line */
 	RECORD_NAME_MAX = 32,
+	/* What a struct record holds: a record line carries at most RECORD_MAX_REGIONS, the
+	 * layout of a traced program (harness/layout.h) one region per mapped file, up to the
+	 * 256 columns of samples.csv less its 5 fixed ones. */
+	RECORD_CAPACITY = 251,
 };
 
 /* A parsed record. Names point into the parsed buffer (not NUL-terminated):
  * valid as long as that buffer is. */
 struct record {
 	unsigned count;
-	const char *name[RECORD_MAX_REGIONS];
-	unsigned char name_len[RECORD_MAX_REGIONS];
-	uint64_t value[RECORD_MAX_REGIONS];
+	const char *name[RECORD_CAPACITY];
+	unsigned char name_len[RECORD_CAPACITY];
+	uint64_t value[RECORD_CAPACITY];
 };
 
 /* Why a record was rejected: a static string and the 0-based byte offset. */

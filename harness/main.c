@@ -79,8 +79,7 @@ static int announce_precise(const struct run_config *cfg, const struct run *run,
 {
 	char text[512];
 	double rate;
-	int rc = preset_measure_rate(cfg->variants[0].probe, run_probe_env, cfg->jobs, 200, &stop_signal,
-				     &rate, err);
+	int rc = run_measure_rate(run, 200, &rate, err);
 
 	if (rc < 0)
 		return rc;
@@ -138,6 +137,18 @@ static int analyze(const struct run_config *cfg, struct aslr_error *err)
 	return 0;
 }
 
+/* What the user should know before sampling starts: who the targets run as, what was skipped. */
+static void announce(const struct run *run, const struct run_config *cfg, const struct harness_options *opts)
+{
+	if (cfg->target_user && !opts->user)
+		fprintf(stderr, "aslr-harness: targets run as %s (the harness is root and no --user was given): their "
+			"libraries' constructors run before the entry point, as that user\n", cfg->target_user);
+	for (unsigned v = 0; v < cfg->variant_count; v++)
+		if (run_preflight(run, v)->skipped)
+			fprintf(stderr, "aslr-harness: skipped %s (%s): %s\n", cfg->variants[v].name,
+				cfg->variants[v].probe, run_preflight(run, v)->reason);
+}
+
 /* Configure, prepare, sample and analyze; the exit status. */
 static int harness(struct run_config *cfg, struct harness_options *opts, struct aslr_error *err)
 {
@@ -149,8 +160,10 @@ static int harness(struct run_config *cfg, struct harness_options *opts, struct 
 		install_stop_handlers();
 		rc = run_prepare(run, cfg, err);
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		announce(run, cfg, opts);
 		rc = sample(run, cfg, opts, err);
+	}
 	if (rc == 0 && !opts->no_analyze)
 		rc = analyze(cfg, err);
 	free(run);

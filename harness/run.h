@@ -14,13 +14,16 @@
 #include "guard.h"
 #include "modeplan.h"
 #include "options.h"
+#include "preflight.h"
 #include "runinfo.h"
 #include "resume.h"
 #include "series.h"
 
 struct run_variant {
 	char name[VARIANT_NAME_MAX + 1];
-	char probe[PATH_MAX];
+	char probe[PATH_MAX]; /* the program: a probe, or a --target */
+	int target;           /* traced to its entry point (trace.h); argv gets the target arguments */
+	int elf_class;        /* a target's, 32 or 64 (run_prepare reads it) */
 };
 
 struct run_config {
@@ -37,6 +40,11 @@ struct run_config {
 	volatile sig_atomic_t *stop;   /* set by SIGINT/SIGTERM/SIGHUP */
 	int drop_privileges;           /* --user: probes run as uid/gid */
 	unsigned uid, gid;
+	char **target_args;            /* after --: every target's arguments, NULL-terminated (may be NULL) */
+	int target_drop_privileges;    /* targets run as target_uid/gid: --user's, or nobody's for root */
+	unsigned target_uid, target_gid;
+	const char *target_user;       /* that user's name; NULL when targets run as the harness */
+	const char *ptrace_scope;      /* Yama's ptrace_scope; NULL: the real one */
 	struct resume *resume;         /* --resume: what the run already holds; NULL otherwise */
 };
 
@@ -67,16 +75,20 @@ struct run {
 	struct samples_writer *writer;
 	struct region_names columns;                  /* the CSV's region columns: every probe's */
 	struct region_names names[MAX_VARIANTS];      /* what each variant's probe reports */
-	unsigned column_of[MAX_VARIANTS][RECORD_MAX_REGIONS];
+	unsigned column_of[MAX_VARIANTS][RECORD_CAPACITY];
+	struct preflight preflight[MAX_VARIANTS];     /* skipped variants and why */
+	char **argv[MAX_VARIANTS];                    /* each variant's command line */
 };
 
-/* Decide how each mode is put in force, take the lock (with the guardian when a
- * sysctl will change), check swept knob values against what the kernel accepts,
- * learn each probe's regions from one exec and, when resuming, read samples.csv back:
- * all before anything is written. -EPERM (a mode or knob cannot be set), -EBUSY
- * (another harness holds the lock, err names its pid), -EINVAL (bad input: a knob
- * value the kernel refuses, a samples.csv this run did not write). On failure nothing
- * is held. */
+/* Decide how each mode is put in force, try each variant once (preflight.h: before any
+ * sysctl changes; it learns the variant's regions, or skips it with the reason), take
+ * the lock (with the guardian when a sysctl will change), check swept knob values
+ * against what the kernel accepts and, when resuming, read samples.csv back: all before
+ * anything is written. -EPERM (a mode or knob cannot be set), -EBUSY (another harness
+ * holds the lock, err names its pid), -ENOEXEC (no variant can be measured, or a
+ * resumed run's variant no longer can: err gives the reasons), -EINVAL (bad input: a
+ * knob value the kernel refuses, a samples.csv this run did not write). On failure
+ * nothing is held. */
 int run_prepare(struct run *run, struct run_config *cfg, struct aslr_error *err);
 
 /* Sample every series into cfg->out_dir (which must exist). 0, SPAWN_STOPPED when
@@ -89,5 +101,12 @@ void run_abort(struct run *run);
 
 /* How many series the prepared run samples. */
 unsigned run_series_count(const struct run *run);
+
+/* The preflight's verdict on variant v of a prepared run (skipped, and why). */
+const struct preflight *run_preflight(const struct run *run, unsigned v);
+
+/* Execs per second of the first variant that can be measured, over n execs in the
+ * current mode (preset_measure_rate). 0 or -errno. */
+int run_measure_rate(const struct run *run, unsigned n, double *rate, struct aslr_error *err);
 
 #endif

@@ -21,6 +21,7 @@ struct runinfo_paths {
 struct runinfo_probe {
 	const char *variant;
 	const char *path;
+	int target; /* a --target program (traced), not a probe */
 };
 
 struct runinfo_config {
@@ -39,6 +40,8 @@ struct runinfo_config {
 	const int *rnd_bits, *rnd_compat_bits;  /* swept values, or NULL */
 	unsigned rnd_bits_count, rnd_compat_bits_count;
 	const char *user;                       /* --user, or NULL */
+	char **target_args;                     /* after --, NULL-terminated, or NULL */
+	const char *target_user;                /* the user targets run as, or NULL (the harness's) */
 };
 
 /* The run's facts; NULL with err filled when a probe cannot be read. */

@@ -39,6 +39,11 @@ void tu_csv_free(struct tu_csv *csv);
 
 int tu_is_root(void);
 
+/* Copy the ELF file from to `to` (mode 0755) with its e_machine made EM_AARCH64: a program
+ * this x86-64 kernel refuses with ENOEXEC, as it refuses a 32-bit one when it runs without
+ * ia32 emulation. 0 or -1. */
+int tu_foreign_elf(const char *from, const char *to);
+
 /* The integer a file (a sysctl, say) holds; -1 when unreadable. */
 int tu_read_int(const char *path);
 /* Poll every 10 ms, up to 10 s: 1 once path reads want / holds at least lines lines. */

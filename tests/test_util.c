@@ -1,5 +1,6 @@
 #include "test_util.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -236,6 +237,39 @@ int tu_wait_lines(const char *path, int lines)
 int tu_is_root(void)
 {
 	return geteuid() == 0;
+}
+
+/* The parent of pid from /proc/PID/stat (after comm's last ')'), or -1. */
+static pid_t parent_of(const char *pid)
+{
+	char path[300], *text, *close_paren;
+	pid_t ppid = -1;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	text = tu_read_file(path, NULL);
+	close_paren = text ? strrchr(text, ')') : NULL;
+	if (close_paren)
+		sscanf(close_paren + 1, " %*c %d", &ppid);
+	free(text);
+	return ppid;
+}
+
+size_t tu_children_of(pid_t parent, pid_t *out, size_t max)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *d;
+	size_t n = 0;
+
+	while (proc && (d = readdir(proc))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9' || parent_of(d->d_name) != parent)
+			continue;
+		if (n < max)
+			out[n] = (pid_t)atoi(d->d_name);
+		n++;
+	}
+	if (proc)
+		closedir(proc);
+	return n;
 }
 
 int tu_foreign_elf(const char *from, const char *to)

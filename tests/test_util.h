@@ -39,6 +39,10 @@ void tu_csv_free(struct tu_csv *csv);
 
 int tu_is_root(void);
 
+/* The processes whose parent is parent (zombies included), from /proc: up to max pids
+ * into out; returns how many there are. */
+size_t tu_children_of(pid_t parent, pid_t *out, size_t max);
+
 /* Copy the ELF file from to `to` (mode 0755) with its e_machine made EM_AARCH64: a program
  * this x86-64 kernel refuses with ENOEXEC, as it refuses a 32-bit one when it runs without
  * ia32 emulation. 0 or -1. */

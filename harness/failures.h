@@ -22,7 +22,7 @@ enum failure_kind {
 	FAILURE_KINDS
 };
 
-enum { FAILURE_EXAMPLE = 200 };
+enum { FAILURE_EXAMPLE = 320 }; /* room for a loader's message with a long path */
 
 enum { FAILURE_BUDGET_FIRST = 20, FAILURE_BUDGET_AFTER = 100, FAILURE_BUDGET_PERCENT = 1 };
 

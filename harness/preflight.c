@@ -119,8 +119,9 @@ static void explain(const struct trial *t, const struct spawn_config *spawn, con
 	out->skipped = 1;
 	if (t->kind == FAILURE_TRACE || (t->kind == FAILURE_EXEC && strncmp(t->example, "PTRACE_", 7) == 0)) {
 		trace_explain_refusal(t->code, ctx->scope_path, more, sizeof(more));
-		snprintf(out->reason, sizeof(out->reason), "cannot be traced: %s%s%s", t->example, more[0] ? "; " : "",
-			 more);
+		snprintf(out->reason, sizeof(out->reason), "%s: %s%s%s",
+			 more[0] ? "cannot be traced" : "its layout cannot be read at its entry point", t->example,
+			 more[0] ? "; " : "", more);
 	} else if (t->kind == FAILURE_EXEC) {
 		preflight_exec_hint(spawn->path, t->code, ctx->user, more, sizeof(more));
 		snprintf(out->reason, sizeof(out->reason), "cannot be executed: %s%s", t->example, more);

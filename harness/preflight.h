@@ -17,7 +17,7 @@
 #include "series.h"
 #include "spawn.h"
 
-enum { PREFLIGHT_REASON = 512 };
+enum { PREFLIGHT_REASON = 704 }; /* an example (FAILURE_EXAMPLE), what it likely means, a prefix */
 
 struct preflight {
 	int skipped;                   /* the variant cannot be measured */

@@ -68,8 +68,8 @@ static void last_words(const struct probe_result *result, char *buf, size_t size
 		start--;
 	buf[0] = '\0';
 	if (len > start) {
-		char quoted[150]; /* what fits in a failure example after "exit status N before ..." */
-		quote_output(result->out + start, len - start, 120, quoted, sizeof(quoted));
+		char quoted[FAILURE_EXAMPLE - 64]; /* fits in an example after "exit status N before ..." */
+		quote_output(result->out + start, len - start, sizeof(quoted) - 30, quoted, sizeof(quoted));
 		snprintf(buf, size, ": \"%s\"", quoted);
 	}
 }

@@ -51,16 +51,22 @@ static int ptrace_failed(struct aslr_error *err, const char *what, uint64_t addr
 	return aslr_error_set(err, -e, "%s: %s", what, strerror(e));
 }
 
+/* /proc/PID/<file> whole into buf; its path into path (64 bytes). */
+static int read_proc(pid_t pid, const char *file, struct proc_buf *buf, char *path, struct aslr_error *err)
+{
+	int rc;
+
+	snprintf(path, 64, "/proc/%d/%s", (int)pid, file);
+	rc = proc_buf_read(buf, path);
+	return rc < 0 ? aslr_error_at(err, rc, path, 0, 0, "cannot read: %s", strerror(-rc)) : 0;
+}
+
 static int read_auxv(struct trace_child *t, struct trace_io *io, struct aslr_error *err)
 {
 	char path[64];
-	int rc;
+	int rc = read_proc(t->pid, "auxv", &io->small, path, err);
 
-	snprintf(path, sizeof(path), "/proc/%d/auxv", (int)t->pid);
-	rc = proc_buf_read(&io->small, path);
-	if (rc < 0)
-		return aslr_error_at(err, rc, path, 0, 0, "cannot read: %s", strerror(-rc));
-	return proc_auxv_parse(io->small.data, io->small.len, t->elf_class, path, &t->auxv, err);
+	return rc < 0 ? rc : proc_auxv_parse(io->small.data, io->small.len, t->elf_class, path, &t->auxv, err);
 }
 
 /* int3 over the entry point's first byte, in the aligned word that holds it (an aligned
@@ -88,6 +94,7 @@ static int set_breakpoint(struct trace_child *t, struct aslr_error *err)
  * keeps its thread pointer in the GS base, a 64-bit one in the FS base. */
 static int read_registers(struct trace_child *t, uint64_t *ip, struct aslr_error *err)
 {
+#if defined(__x86_64__)
 	struct user_regs_struct regs;
 
 	if (ptrace(PTRACE_GETREGS, t->pid, NULL, &regs) < 0)
@@ -95,6 +102,11 @@ static int read_registers(struct trace_child *t, uint64_t *ip, struct aslr_error
 	*ip = regs.rip;
 	t->thread_pointer = t->elf_class == 32 ? regs.gs_base : regs.fs_base;
 	return 0;
+#else
+	(void)t;
+	*ip = 0;
+	return aslr_error_set(err, -ENOSYS, "reading a traced program's registers is written for x86-64 only");
+#endif
 }
 
 /* The stop after execve: the loader (or, static, the program) has not run yet. */
@@ -147,17 +159,14 @@ int trace_collect(struct trace_child *t, struct trace_io *io, struct aslr_error 
 {
 	struct proc_stat stat;
 	char path[64];
-	int rc;
+	int rc = read_proc(t->pid, "stat", &io->small, path, err);
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)t->pid);
-	rc = proc_buf_read(&io->small, path);
-	if (rc < 0)
-		return aslr_error_at(err, rc, path, 0, 0, "cannot read: %s", strerror(-rc));
-	rc = proc_stat_parse(io->small.data, io->small.len, path, &stat, err);
-	if (rc < 0)
-		return rc;
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)t->pid);
-	rc = maps_read(&io->maps, &io->text, path, err);
+	if (rc == 0)
+		rc = proc_stat_parse(io->small.data, io->small.len, path, &stat, err);
+	if (rc == 0) {
+		snprintf(path, sizeof(path), "/proc/%d/maps", (int)t->pid);
+		rc = maps_read(&io->maps, &io->text, path, err);
+	}
 	if (rc < 0)
 		return rc;
 	return layout_build(&io->layout,

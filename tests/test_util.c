@@ -272,24 +272,40 @@ size_t tu_children_of(pid_t parent, pid_t *out, size_t max)
 	return n;
 }
 
+static int write_bytes(const char *to, const char *bytes, size_t len, unsigned mode)
+{
+	FILE *f = fopen(to, "wb");
+	int rc;
+
+	if (!f)
+		return -1;
+	rc = fwrite(bytes, 1, len, f) == len ? 0 : -1;
+	if (fclose(f) != 0 || chmod(to, mode) != 0)
+		rc = -1;
+	return rc;
+}
+
+int tu_copy_file(const char *from, const char *to, unsigned mode)
+{
+	size_t len;
+	char *bytes = tu_read_file(from, &len);
+	int rc = bytes ? write_bytes(to, bytes, len, mode) : -1;
+
+	free(bytes);
+	return rc;
+}
+
 int tu_foreign_elf(const char *from, const char *to)
 {
 	size_t len;
 	char *bytes = tu_read_file(from, &len);
 	const unsigned char aarch64[2] = { 183, 0 }; /* e_machine, little-endian, at offset 18 */
-	FILE *f;
 	int rc = -1;
 
-	if (!bytes || len < 64 || memcmp(bytes, "\177ELF", 4) != 0)
-		goto out_free;
-	memcpy(bytes + 18, aarch64, sizeof(aarch64));
-	f = fopen(to, "wb");
-	if (!f)
-		goto out_free;
-	rc = fwrite(bytes, 1, len, f) == len ? 0 : -1;
-	if (fclose(f) != 0 || chmod(to, 0755) != 0)
-		rc = -1;
-out_free:
+	if (bytes && len >= 64 && memcmp(bytes, "\177ELF", 4) == 0) {
+		memcpy(bytes + 18, aarch64, sizeof(aarch64));
+		rc = write_bytes(to, bytes, len, 0755);
+	}
 	free(bytes);
 	return rc;
 }

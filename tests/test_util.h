@@ -43,6 +43,9 @@ int tu_is_root(void);
  * into out; returns how many there are. */
 size_t tu_children_of(pid_t parent, pid_t *out, size_t max);
 
+/* Copy the file from to `to`, with mode. 0 or -1. */
+int tu_copy_file(const char *from, const char *to, unsigned mode);
+
 /* Copy the ELF file from to `to` (mode 0755) with its e_machine made EM_AARCH64: a program
  * this x86-64 kernel refuses with ENOEXEC, as it refuses a 32-bit one when it runs without
  * ia32 emulation. 0 or -1. */

@@ -114,7 +114,7 @@ static int on_trial(void *ctx, const struct probe_result *result)
 static void explain(const struct trial *t, const struct spawn_config *spawn, const struct preflight_context *ctx,
 		    struct preflight *out)
 {
-	char more[PREFLIGHT_REASON / 2];
+	char more[256]; /* with an example and a prefix, it fits in a reason */
 
 	out->skipped = 1;
 	if (t->kind == FAILURE_TRACE || (t->kind == FAILURE_EXEC && strncmp(t->example, "PTRACE_", 7) == 0)) {

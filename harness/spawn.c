@@ -293,8 +293,9 @@ static int on_sigchld(struct pool *pool)
 {
 	struct signalfd_siginfo info[8];
 
-	while (read(pool->sig_fd, info, sizeof(info)) > 0)
-		;
+	/* one read drains it: a standard signal is pending once at the most */
+	if (read(pool->sig_fd, info, sizeof(info)) < 0 && errno != EAGAIN)
+		return 0;
 	for (unsigned i = 0; i < pool->cfg->jobs; i++)
 		if (pool->slots[i].pid) {
 			int rc = traced_reap(pool, &pool->slots[i]);

@@ -140,6 +140,7 @@ int preflight_run(const struct spawn_config *spawn, const struct preflight_conte
 
 	once.jobs = 1;
 	once.target = 1;
+	once.capture_stderr = 1; /* what the loader says, should the target end before its entry */
 	out->skipped = 0;
 	out->reason[0] = '\0';
 	rc = spawn_run(&once, on_trial, &t, err);

@@ -26,7 +26,7 @@ static int reserve(struct proc_buf *buf)
 	return 0;
 }
 
-int proc_buf_read(struct proc_buf *buf, const char *path)
+static int read_file(struct proc_buf *buf, const char *path, int one_piece)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int rc = fd < 0 ? -errno : 0;
@@ -45,12 +45,24 @@ int proc_buf_read(struct proc_buf *buf, const char *path)
 			break;
 		}
 		buf->len += (size_t)n;
+		if (buf->len + 1 < buf->cap && one_piece)
+			break; /* a short read of a file the kernel makes in one piece: all of it */
 	}
 	if (buf->data)
 		buf->data[buf->len] = '\0';
 	if (fd >= 0)
 		close(fd);
 	return rc;
+}
+
+int proc_buf_read(struct proc_buf *buf, const char *path)
+{
+	return read_file(buf, path, 0);
+}
+
+int proc_buf_read_small(struct proc_buf *buf, const char *path)
+{
+	return read_file(buf, path, 1);
 }
 
 void proc_buf_free(struct proc_buf *buf)

@@ -19,8 +19,14 @@ struct proc_buf {
 	size_t cap;
 };
 
-/* Read path whole into buf (replacing what it held). 0 or -errno (-ENOMEM). */
+/* Read path whole into buf (replacing what it held), to the end of the file. 0 or -errno
+ * (-ENOMEM). */
 int proc_buf_read(struct proc_buf *buf, const char *path);
+
+/* The same for a file the kernel makes in one piece (/proc/PID/stat, auxv: one record),
+ * which one read returns whole: a read that leaves room in the buffer ends it. Not for
+ * maps, whose reads stop at page-sized chunks. */
+int proc_buf_read_small(struct proc_buf *buf, const char *path);
 void proc_buf_free(struct proc_buf *buf);
 
 /* The fields of /proc/PID/stat a layout needs (man 5 proc; 1-based field numbers). */

@@ -89,6 +89,8 @@ static void exec_child(struct pool *pool, struct slot *slot, int out_fd)
 		if (e)
 			child_failed(slot, step, e);
 	}
+	if (out_fd < 0)
+		out_fd = pool->null_fd;
 	if (dup2(pool->null_fd, STDIN_FILENO) < 0 || dup2(cfg->traced ? pool->null_fd : out_fd, STDOUT_FILENO) < 0 ||
 	    dup2(cfg->traced ? out_fd : pool->null_fd, STDERR_FILENO) < 0)
 		child_failed(slot, "dup2", errno);
@@ -96,22 +98,28 @@ static void exec_child(struct pool *pool, struct slot *slot, int out_fd)
 	child_failed(slot, "execve", errno);
 }
 
+static void close_fd(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
 static int slot_start(struct pool *pool, struct slot *slot, struct aslr_error *err)
 {
-	int pipe_fds[2];
+	int pipe_fds[2] = { -1, -1 };
 	pid_t pid;
 
-	if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) < 0)
+	if ((!pool->cfg->traced || pool->cfg->capture_stderr) && pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) < 0)
 		return aslr_error_set(err, -errno, "pipe: %s", strerror(errno));
 	slot->child_step = NULL;
 	slot->child_errno = 0;
 	pid = vfork();
 	if (pid == 0)
 		exec_child(pool, slot, pipe_fds[1]);
-	close(pipe_fds[1]);
+	close_fd(pipe_fds[1]);
 	if (pid < 0) {
 		int e = errno;
-		close(pipe_fds[0]);
+		close_fd(pipe_fds[0]);
 		return aslr_error_set(err, -e, "vfork: %s", strerror(e));
 	}
 	slot->pid_fd = pool->cfg->traced ? -1 : pidfd_open_pid(pid);
@@ -119,7 +127,7 @@ static int slot_start(struct pool *pool, struct slot *slot, struct aslr_error *e
 		int e = errno;
 		kill(-pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		close(pipe_fds[0]);
+		close_fd(pipe_fds[0]);
 		return aslr_error_set(err, -e, "pidfd_open: %s", strerror(e));
 	}
 	trace_child_init(&slot->trace, pid, pool->cfg->elf_class ? pool->cfg->elf_class : 64);
@@ -145,10 +153,8 @@ static void slot_kill(struct slot *slot, enum probe_outcome why)
 
 static void slot_close_output(struct slot *slot)
 {
-	if (slot->out_fd >= 0) {
-		close(slot->out_fd);
-		slot->out_fd = -1;
-	}
+	close_fd(slot->out_fd);
+	slot->out_fd = -1;
 }
 
 /* Read what the pipe holds now; at RECORD_MAX_LEN bytes the probe is cut off. */
@@ -184,8 +190,7 @@ static void slot_release(struct pool *pool, struct slot *slot)
 		slot_read(slot);
 	kill(-slot->pid, SIGKILL); /* grandchildren in its group; usually ESRCH */
 	slot_close_output(slot);
-	if (slot->pid_fd >= 0)
-		close(slot->pid_fd);
+	close_fd(slot->pid_fd);
 	slot->pid_fd = -1;
 	slot->pid = 0;
 	pool->in_flight--;

@@ -6,8 +6,8 @@
  * rejects it (a failure). Nothing is allocated per exec.
  *
  * A traced run (cfg->traced: --target) starts any program the same way, but traced
- * (trace.h): stdout to /dev/null, stderr to the pipe (what the loader says when it
- * fails), and the callback gets the layout at the program's entry point as a record;
+ * (trace.h): stdout and stderr to /dev/null (stderr to the pipe with capture_stderr),
+ * and the callback gets the layout at the program's entry point as a record;
  * the process group is killed as soon as it is read. Its stops are seen through
  * SIGCHLD (blocked while spawn_run runs, read from a signalfd), since a pidfd only
  * reports an exit. If execve (or a step before it) fails, the child tells the parent
@@ -59,6 +59,8 @@ struct spawn_config {
 	volatile sig_atomic_t *stop;    /* set by a signal handler: kill in-flight, return */
 	int traced;                     /* stop each exec at its entry point and read its layout */
 	int elf_class;                  /* traced: the program's ELF class, 32 or 64 */
+	int capture_stderr;             /* traced: stderr to the result's out, for what the loader says
+					 * when it fails (a pipe per exec: the preflight's trial asks) */
 };
 
 enum { SPAWN_DONE = 0, SPAWN_STOPPED = 1 };

@@ -51,13 +51,13 @@ static int ptrace_failed(struct aslr_error *err, const char *what, uint64_t addr
 	return aslr_error_set(err, -e, "%s: %s", what, strerror(e));
 }
 
-/* /proc/PID/<file> whole into buf; its path into path (64 bytes). */
+/* /proc/PID/<file> (auxv, stat: one piece) whole into buf; its path into path (64 bytes). */
 static int read_proc(pid_t pid, const char *file, struct proc_buf *buf, char *path, struct aslr_error *err)
 {
 	int rc;
 
 	snprintf(path, 64, "/proc/%d/%s", (int)pid, file);
-	rc = proc_buf_read(buf, path);
+	rc = proc_buf_read_small(buf, path);
 	return rc < 0 ? aslr_error_at(err, rc, path, 0, 0, "cannot read: %s", strerror(-rc)) : 0;
 }
 

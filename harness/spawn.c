@@ -38,6 +38,7 @@ struct pool {
 	spawn_result_fn on_result;
 	void *ctx;
 	struct slot *slots;
+	unsigned slot_count; /* cfg->jobs; twice that traced, for those killed and not reaped yet */
 	struct pollfd *fds;
 	int *fd_slot; /* which slot each pollfd belongs to; -1 for the signalfd */
 	int null_fd;
@@ -301,7 +302,7 @@ static int on_sigchld(struct pool *pool)
 	/* one read drains it: a standard signal is pending once at the most */
 	if (read(pool->sig_fd, info, sizeof(info)) < 0 && errno != EAGAIN)
 		return 0;
-	for (unsigned i = 0; i < pool->cfg->jobs; i++)
+	for (unsigned i = 0; i < pool->slot_count; i++)
 		if (pool->slots[i].pid) {
 			int rc = traced_reap(pool, &pool->slots[i]);
 			if (rc < 0)
@@ -313,7 +314,7 @@ static int on_sigchld(struct pool *pool)
 /* Kill and reap every child still in flight; their results are not delivered. */
 static void kill_all(struct pool *pool)
 {
-	for (unsigned i = 0; pool->slots && i < pool->cfg->jobs; i++) {
+	for (unsigned i = 0; pool->slots && i < pool->slot_count; i++) {
 		struct slot *slot = &pool->slots[i];
 		int status;
 		if (!slot->pid)
@@ -340,7 +341,7 @@ static nfds_t build_poll_set(struct pool *pool, int *timeout_ms)
 
 	if (pool->cfg->timeout_sec > 0)
 		now = aslr_now_sec();
-	for (unsigned i = 0; i < pool->cfg->jobs; i++) {
+	for (unsigned i = 0; i < pool->slot_count; i++) {
 		struct slot *slot = &pool->slots[i];
 		if (!slot->pid)
 			continue;
@@ -361,10 +362,13 @@ static nfds_t build_poll_set(struct pool *pool, int *timeout_ms)
 	return n;
 }
 
+/* Keep cfg->jobs programs going: a traced one that delivered its result and is being
+ * killed no longer counts, so its slot's successor starts before it is reaped. */
 static int launch_needed(struct pool *pool, struct aslr_error *err)
 {
-	for (unsigned i = 0; i < pool->cfg->jobs; i++) {
-		if (pool->accepted + pool->pending >= pool->cfg->target || *pool->cfg->stop)
+	for (unsigned i = 0; i < pool->slot_count; i++) {
+		if (pool->accepted + pool->pending >= pool->cfg->target || pool->pending >= pool->cfg->jobs ||
+		    *pool->cfg->stop)
 			return 0;
 		if (!pool->slots[i].pid) {
 			int rc = slot_start(pool, &pool->slots[i], err);
@@ -449,14 +453,15 @@ static void unwatch_children(struct pool *pool)
 
 static int pool_open(struct pool *pool, struct aslr_error *err)
 {
-	unsigned jobs = pool->cfg->jobs;
+	unsigned slots = pool->cfg->jobs * (pool->cfg->traced ? 2 : 1); /* traced: room for the dying */
 
-	pool->slots = calloc(jobs, sizeof(*pool->slots));
-	pool->fds = calloc(2 * (size_t)jobs + 1, sizeof(*pool->fds));
-	pool->fd_slot = calloc(2 * (size_t)jobs + 1, sizeof(*pool->fd_slot));
+	pool->slot_count = slots;
+	pool->slots = calloc(slots, sizeof(*pool->slots));
+	pool->fds = calloc(2 * (size_t)slots + 1, sizeof(*pool->fds));
+	pool->fd_slot = calloc(2 * (size_t)slots + 1, sizeof(*pool->fd_slot));
 	if (!pool->slots || !pool->fds || !pool->fd_slot)
 		return aslr_error_set(err, -ENOMEM, "out of memory");
-	for (unsigned i = 0; i < jobs; i++) {
+	for (unsigned i = 0; i < slots; i++) {
 		pool->slots[i].buf = malloc(RECORD_MAX_LEN);
 		pool->slots[i].pid_fd = -1;
 		if (!pool->slots[i].buf)
@@ -474,7 +479,7 @@ static void pool_close(struct pool *pool)
 	unwatch_children(pool);
 	if (pool->null_fd >= 0)
 		close(pool->null_fd);
-	for (unsigned i = 0; pool->slots && i < pool->cfg->jobs; i++)
+	for (unsigned i = 0; pool->slots && i < pool->slot_count; i++)
 		free(pool->slots[i].buf);
 	free(pool->fd_slot);
 	free(pool->fds);

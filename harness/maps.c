@@ -4,20 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "record.h"
+
 /* A cursor over one line, for the error's column. */
 struct cursor {
 	const char *p, *end, *line;
 	const char *why;
 };
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 /* 1..max_digits lowercase hex digits. */
 static int take_hex(struct cursor *c, unsigned max_digits, uint64_t *v, const char *what)
@@ -25,12 +18,12 @@ static int take_hex(struct cursor *c, unsigned max_digits, uint64_t *v, const ch
 	unsigned n = 0;
 
 	*v = 0;
-	for (; c->p < c->end && hex_value(*c->p) >= 0; c->p++, n++) {
+	for (; c->p < c->end && record_hex_digit(*c->p) >= 0; c->p++, n++) {
 		if (n == max_digits) {
 			c->why = what;
 			return -1;
 		}
-		*v = *v << 4 | (uint64_t)hex_value(*c->p);
+		*v = *v << 4 | (uint64_t)record_hex_digit(*c->p);
 	}
 	if (n == 0)
 		c->why = what;

@@ -43,6 +43,9 @@ struct record_problem {
 /* Parse exactly len bytes (the whole output of one probe). 0, or -1 with why filled. */
 int record_parse(const char *buf, size_t len, struct record *rec, struct record_problem *why);
 
+/* The value of a lowercase hex digit, or -1. */
+int record_hex_digit(char c);
+
 /* 1 if name (len bytes) is a valid region name. */
 int record_name_valid(const char *name, size_t len);
 

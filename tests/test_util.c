@@ -272,6 +272,24 @@ size_t tu_children_of(pid_t parent, pid_t *out, size_t max)
 	return n;
 }
 
+int tu_m32_runs(char *why, size_t size)
+{
+	char *argv[] = { (char[]){ ASLR_BIN_DIR "/aslr-probe-m32" }, NULL };
+	int status;
+
+	if (access(argv[0], X_OK) < 0) {
+		snprintf(why, size, "aslr-probe-m32 was not built (no gcc-multilib)");
+		return TU_M32_NOT_BUILT;
+	}
+	status = tu_run(argv, NULL, NULL);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		snprintf(why, size, "this kernel does not run 32-bit programs (status 0x%x)", status);
+		return TU_M32_REFUSED;
+	}
+	snprintf(why, size, "this kernel runs 32-bit programs (ia32 emulation is on)");
+	return TU_M32_RUNS;
+}
+
 static int write_bytes(const char *to, const char *bytes, size_t len, unsigned mode)
 {
 	FILE *f = fopen(to, "wb");

@@ -92,21 +92,16 @@ static void test_variant_matrix(void **state)
 static void test_m32(void **state)
 {
 	struct root_fixture *f = *state;
-	char *probe[] = { (char[]){ ASLR_BIN_DIR "/aslr-probe-m32" }, NULL };
 	char *extra[] = { (char[]){ "--variants" }, (char[]){ "m32" }, (char[]){ "--samples" }, (char[]){ "300" } };
 	struct sample_table t;
 	struct analysis a;
-	int compat = tu_read_int(COMPAT_BITS), status;
+	int compat = tu_read_int(COMPAT_BITS);
+	char why[128];
 
 	if (!f)
 		skip();
-	if (access(probe[0], X_OK) < 0) {
-		print_message("aslr-probe-m32 was not built (no gcc-multilib): skipped\n");
-		skip();
-	}
-	status = tu_run(probe, NULL, NULL);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		print_message("this kernel does not run 32-bit programs (status 0x%x): skipped\n", status);
+	if (tu_m32_runs(why, sizeof(why)) != TU_M32_RUNS) {
+		print_message("%s: skipped\n", why);
 		skip();
 	}
 	assert_int_equal(run_harness(f, extra, 4), 0);

@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include "conditional.h"
-#include "findings.h"
+#include "findings_text.h"
+#include "folder.h"
 #include "plots.h"
+#include "runmeta.h"
 #include "report.h"
 #include "samples.h"
 #include "summary.h"
@@ -26,7 +28,8 @@ static int resolve_inputs(struct analyze_request *req, struct inputs *in, struct
 	const char *slash;
 
 	if (stat(req->input, &st) < 0)
-		return aslr_error_at(err, -errno, req->input, 0, 0, "%s", strerror(errno));
+		return errno == ENOENT ? aslr_error_input(err, -ENOENT, req->input, 0, 0, "%s", strerror(ENOENT))
+				       : aslr_error_at(err, -errno, req->input, 0, 0, "%s", strerror(errno));
 	if (S_ISDIR(st.st_mode)) {
 		snprintf(in->csv, sizeof(in->csv), "%s/samples.csv", req->input);
 		snprintf(in->out_dir, sizeof(in->out_dir), "%s", req->input);
@@ -56,34 +59,28 @@ static int load_run_json(const char *path, json_t **run, struct aslr_error *err)
 		return 0;
 	*run = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!*run)
-		return aslr_error_at(err, -EINVAL, path, jerr.line, jerr.column, "%s", jerr.text);
+		return aslr_error_input(err, -EINVAL, path, jerr.line, jerr.column, "%s", jerr.text);
 	if (!json_is_object(*run)) {
 		json_decref(*run);
 		*run = NULL;
-		return aslr_error_at(err, -EINVAL, path, 1, 1, "not a JSON object");
+		return aslr_error_input(err, -EINVAL, path, 1, 1, "not a JSON object");
 	}
 	return 0;
-}
-
-static const char *run_release(const json_t *run)
-{
-	const json_t *v = json_object_get(json_object_get(json_object_get(run, "host"), "uname"), "release");
-	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
 /* Plots, then report.md. A plotting failure is a warning, never an error. */
 static int write_pictures_and_report(struct analyze_request *req, const struct analysis *a,
 				     const json_t *run, const char *dir, struct aslr_error *err)
 {
-	static struct plot_list plots;
+	struct plot_list plots = { 0 };
 	char why[ASLR_ERROR_TEXT + 340];
 	struct aslr_error plot_err;
 	const char *note = NULL;
+	int rc;
 
-	plots.count = 0;
 	if (req->no_plots) {
 		note = "not drawn (asked not to)";
-	} else if (plots_draw(a, run_release(run), dir, &plots, &plot_err) < 0) {
+	} else if (plots_draw(a, runmeta_kernel_release(run), dir, &plots, &plot_err) < 0) {
 		char text[ASLR_ERROR_TEXT + 300];
 		size_t used = strlen(req->warning);
 		aslr_error_format(&plot_err, text, sizeof(text));
@@ -93,7 +90,9 @@ static int write_pictures_and_report(struct analyze_request *req, const struct a
 		note = why;
 	}
 	snprintf(req->report, sizeof(req->report), "%s/report.md", dir);
-	return report_write(a, run, &plots, note, dir, err);
+	rc = report_write(a, run, &plots, note, dir, err);
+	plot_list_free(&plots);
+	return rc;
 }
 
 /* Missing cells into req->warning, one sentence per region joined by " " (cut at its
@@ -135,11 +134,16 @@ int analyze_run(struct analyze_request *req, struct aslr_error *err)
 	rc = analysis_compute(&analysis, &table, err);
 	if (rc < 0)
 		goto out_table;
+	analysis.run = run;
 	if (!req->no_leaks && (rc = conditional_compute(&analysis, err)) < 0)
 		goto out_analysis;
 	req->warning[0] = req->report[0] = '\0';
 	missing_warning(req, &analysis);
-	rc = summary_write(&analysis, run, in.out_dir, err);
+	/* --out is created as the harness creates its own (after the input proved good) */
+	snprintf(req->summary, sizeof(req->summary), "%s/summary.json", in.out_dir);
+	rc = req->out_dir ? aslr_folder_create(in.out_dir, err) : 0;
+	if (rc == 0)
+		rc = summary_write(&analysis, run, in.out_dir, err);
 	if (rc == 0)
 		rc = write_pictures_and_report(req, &analysis, run, in.out_dir, err);
 	if (rc == 0 && req->table_out)

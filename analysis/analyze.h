@@ -17,10 +17,13 @@ struct analyze_request {
 	/* results */
 	char warning[1200];   /* non-fatal: missing cells, why there are no plots; "" when all went well */
 	char report[4200];   /* path of report.md */
+	char summary[4200];  /* path of summary.json */
 };
 
-/* 0; -EINVAL for bad input (exit 2); other -errno for I/O errors (exit 1).
- * Plots are optional: without gnuplot the rest is still written and req->warning says why. */
+/* 0, or -errno with err's kind saying what failed: ASLR_ERR_INPUT for bad input (a path
+ * that names nothing, a bad CSV or run.json), ASLR_ERR_WORK for I/O and memory.
+ * Plots are optional: without gnuplot the rest is still written and req->warning says why;
+ * report.md links only the plots that were drawn. */
 int analyze_run(struct analyze_request *req, struct aslr_error *err);
 
 #endif

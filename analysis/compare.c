@@ -9,8 +9,13 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "folder.h"
 #include "gate.h"
+#include "kdiff.h"
 #include "gnuplot.h"
+#include "runmeta.h"
+#include "samples_csv.h"
+#include "series_key.h"
 #include "strbuf.h"
 
 /* The summary.json schemas this reader understands: /2 renamed and added fields, the
@@ -20,7 +25,7 @@ static const char *const accepted_schemas[] = { "aslr-entropy.summary/1", "aslr-
 
 static int bad_summary(struct aslr_error *err, const char *path, const char *what)
 {
-	return aslr_error_at(err, -EINVAL, path, 1, 1, "not an aslr-entropy summary: %s", what);
+	return aslr_error_input(err, -EINVAL, path, 1, 1, "not an aslr-entropy summary: %s", what);
 }
 
 static int schema_accepted(const char *schema)
@@ -69,6 +74,19 @@ static double number_or_nan(const json_t *v)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* expected_bits, expected_from, shortfall_bits, short_of_promise (expect.h) when present. */
+static void expectation_from_json(struct cmp_region *r, const json_t *obj)
+{
+	const json_t *from = json_object_get(obj, "expected_from");
+
+	r->has_expectation_fields = json_object_get(obj, "short_of_promise") != NULL;
+	r->expected = number_or_nan(json_object_get(obj, "expected_bits"));
+	r->shortfall = number_or_nan(json_object_get(obj, "shortfall_bits"));
+	r->short_of_promise = json_is_true(json_object_get(obj, "short_of_promise"));
+	if (json_is_string(from))
+		snprintf(r->expected_from, sizeof(r->expected_from), "%s", json_string_value(from));
+}
+
 int compare_region_from_json(struct cmp_region *r, const char *name, const json_t *obj, const char *path,
 			     struct aslr_error *err)
 {
@@ -78,6 +96,8 @@ int compare_region_from_json(struct cmp_region *r, const char *name, const json_
 	if (!json_is_string(kind) || !(json_is_number(bits) ||
 				       (json_is_null(bits) && strcmp(json_string_value(kind), "insufficient") == 0)))
 		return bad_summary(err, path, "a region without estimate_bits or estimate_kind");
+	if (strlen(name) >= sizeof(r->name) || strlen(json_string_value(kind)) >= sizeof(r->kind))
+		return bad_summary(err, path, "a region name or estimate_kind longer than compare.h allows");
 	memset(r, 0, sizeof(*r));
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	snprintf(r->kind, sizeof(r->kind), "%s", json_string_value(kind));
@@ -85,6 +105,7 @@ int compare_region_from_json(struct cmp_region *r, const char *name, const json_
 	r->absent = json_is_true(json_object_get(obj, "absent"));
 	gate_set_interval(r, number_or_nan(json_array_get(ci, 0)), number_or_nan(json_array_get(ci, 1)),
 			  number_or_nan(json_object_get(obj, "collision_lower_bound")));
+	expectation_from_json(r, obj);
 	return 0;
 }
 
@@ -126,10 +147,12 @@ static int load_series(struct cmp_run *run, json_t *list, struct aslr_error *err
 		int rc;
 		if (!json_is_string(variant) || !json_is_integer(mode) || !json_is_object(regions))
 			return bad_summary(err, run->path, "a series without variant, mode or regions");
+		if (strlen(json_string_value(variant)) >= sizeof(x->variant))
+			return bad_summary(err, run->path, "a variant name longer than compare.h allows");
 		snprintf(x->variant, sizeof(x->variant), "%s", json_string_value(variant));
 		x->mode = (int)json_integer_value(mode);
-		x->rnd_bits = knob_value(s, "mmap_rnd_bits");
-		x->rnd_compat_bits = knob_value(s, "mmap_rnd_compat_bits");
+		x->rnd_bits = knob_value(s, samples_csv_column_name(SAMPLES_CSV_RND_BITS));
+		x->rnd_compat_bits = knob_value(s, samples_csv_column_name(SAMPLES_CSV_RND_COMPAT_BITS));
 		x->samples = json_integer_value(json_object_get(s, "samples"));
 		run->series_count++;
 		rc = load_regions(x, regions, run->path, err);
@@ -143,28 +166,29 @@ int compare_load(struct cmp_run *run, const char *path, struct aslr_error *err)
 {
 	struct stat st;
 	json_error_t jerr;
-	json_t *doc, *release;
+	json_t *doc;
+	const char *release;
 	int rc;
 
 	memset(run, 0, sizeof(*run));
 	if (stat(path, &st) < 0)
-		return aslr_error_at(err, -errno, path, 0, 0, "%s", strerror(errno));
+		return errno == ENOENT ? aslr_error_input(err, -ENOENT, path, 0, 0, "%s", strerror(ENOENT))
+				       : aslr_error_at(err, -errno, path, 0, 0, "%s", strerror(errno));
 	snprintf(run->path, sizeof(run->path), S_ISDIR(st.st_mode) ? "%s/summary.json" : "%s", path);
 	if (S_ISDIR(st.st_mode) && access(run->path, F_OK) < 0)
-		return aslr_error_at(err, -EINVAL, path, 0, 0, "no summary.json here (analyze the run first: "
+		return aslr_error_input(err, -EINVAL, path, 0, 0, "no summary.json here (analyze the run first: "
 				     "aslr-analyze %s)", path);
 	doc = json_load_file(run->path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc)
-		return aslr_error_at(err, -EINVAL, run->path, jerr.line, jerr.column, "%s", jerr.text);
+		return aslr_error_input(err, -EINVAL, run->path, jerr.line, jerr.column, "%s", jerr.text);
 	if (!schema_accepted(json_string_value(json_object_get(doc, "schema"))) ||
 	    !json_is_array(json_object_get(doc, "series"))) {
 		json_decref(doc);
 		return bad_schema(err, run->path);
 	}
 	run_name(run->path, run->name, sizeof(run->name));
-	release = json_object_get(json_object_get(json_object_get(json_object_get(doc, "run"), "host"), "uname"),
-				  "release");
-	snprintf(run->release, sizeof(run->release), "%s", json_is_string(release) ? json_string_value(release) : "unknown");
+	release = runmeta_kernel_release(json_object_get(doc, "run"));
+	snprintf(run->release, sizeof(run->release), "%s", release ? release : "unknown");
 	rc = load_series(run, json_object_get(doc, "series"), err);
 	json_decref(doc);
 	if (rc < 0)
@@ -181,10 +205,16 @@ void compare_free(struct cmp_run *run)
 	run->series_count = 0;
 }
 
+struct series_key compare_series_key(const struct cmp_series *s)
+{
+	return (struct series_key){ s->variant, s->mode, s->rnd_bits, s->rnd_compat_bits };
+}
+
 static int same_key(const struct cmp_series *a, const struct cmp_series *b)
 {
-	return a->mode == b->mode && a->rnd_bits == b->rnd_bits && a->rnd_compat_bits == b->rnd_compat_bits &&
-	       strcmp(a->variant, b->variant) == 0;
+	struct series_key x = compare_series_key(a), y = compare_series_key(b);
+
+	return series_key_equal(&x, &y);
 }
 
 const struct cmp_series *compare_match(const struct cmp_run *run, const struct cmp_series *key)
@@ -195,7 +225,7 @@ const struct cmp_series *compare_match(const struct cmp_run *run, const struct c
 	return NULL;
 }
 
-static const struct cmp_region *find_region(const struct cmp_series *s, const char *name)
+const struct cmp_region *compare_find_region(const struct cmp_series *s, const char *name)
 {
 	for (unsigned i = 0; s && i < s->region_count; i++)
 		if (strcmp(s->region[i].name, name) == 0)
@@ -205,57 +235,67 @@ static const struct cmp_region *find_region(const struct cmp_series *s, const ch
 
 static void series_label(const struct cmp_series *s, char *buf, size_t size)
 {
-	int n = snprintf(buf, size, "%s mode %d", s->variant, s->mode);
+	struct series_key key = compare_series_key(s);
 
-	if (s->rnd_bits >= 0 && n >= 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - (size_t)n, ", mmap_rnd_bits %d", s->rnd_bits);
-	if (s->rnd_compat_bits >= 0 && n >= 0 && (size_t)n < size)
-		snprintf(buf + n, size - (size_t)n, ", mmap_rnd_compat_bits %d", s->rnd_compat_bits);
+	series_key_label(&key, buf, size);
 }
 
-/* Every series key, in the order first seen (first run first); keys point into the runs. */
-static unsigned all_keys(const struct cmp_run *runs, unsigned n, const struct cmp_series **keys, unsigned max)
+/* Every series key, in the order first seen (first run first), into *keys (allocated;
+ * they point into the runs). 0 or -ENOMEM. */
+static int all_keys(const struct cmp_run *runs, unsigned n, const struct cmp_series ***keys, unsigned *count)
 {
-	unsigned count = 0;
+	size_t most = 1;
 
+	for (unsigned r = 0; r < n; r++)
+		most += runs[r].series_count;
+	*count = 0;
+	*keys = calloc(most, sizeof(**keys));
+	if (!*keys)
+		return -ENOMEM;
 	for (unsigned r = 0; r < n; r++)
 		for (unsigned i = 0; i < runs[r].series_count; i++) {
 			unsigned k = 0;
-			while (k < count && !same_key(keys[k], &runs[r].series[i]))
+			while (k < *count && !same_key((*keys)[k], &runs[r].series[i]))
 				k++;
-			if (k == count && count < max)
-				keys[count++] = &runs[r].series[i];
+			if (k == *count)
+				(*keys)[(*count)++] = &runs[r].series[i];
 		}
-	return count;
+	return 0;
 }
 
-/* Region names of key's series over all runs, first seen first. */
-static unsigned all_regions(const struct cmp_run *runs, unsigned n, const struct cmp_series *key,
-			    const char **names, unsigned max)
+/* Region names of key's series over all runs, first seen first, into *names (allocated;
+ * they point into the runs). 0 or -ENOMEM. */
+static int all_regions(const struct cmp_run *runs, unsigned n, const struct cmp_series *key, const char ***names,
+		       unsigned *count)
 {
-	unsigned count = 0;
+	size_t most = 1;
 
+	for (unsigned r = 0; r < n; r++) {
+		const struct cmp_series *s = compare_match(&runs[r], key);
+		most += s ? s->region_count : 0;
+	}
+	*count = 0;
+	*names = calloc(most, sizeof(**names));
+	if (!*names)
+		return -ENOMEM;
 	for (unsigned r = 0; r < n; r++) {
 		const struct cmp_series *s = compare_match(&runs[r], key);
 		for (unsigned i = 0; s && i < s->region_count; i++) {
 			unsigned k = 0;
-			while (k < count && strcmp(names[k], s->region[i].name) != 0)
+			while (k < *count && strcmp((*names)[k], s->region[i].name) != 0)
 				k++;
-			if (k == count && count < max)
-				names[count++] = s->region[i].name;
+			if (k == *count)
+				(*names)[(*count)++] = s->region[i].name;
 		}
 	}
-	return count;
+	return 0;
 }
 
 static void series_tag(const struct cmp_series *s, char *buf, size_t size)
 {
-	int n = snprintf(buf, size, "%s-mode%d", s->variant, s->mode);
+	struct series_key key = compare_series_key(s);
 
-	if (s->rnd_bits >= 0 && n >= 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - (size_t)n, "-rnd%d", s->rnd_bits);
-	if (s->rnd_compat_bits >= 0 && n >= 0 && (size_t)n < size)
-		snprintf(buf + n, size - (size_t)n, "-compat%d", s->rnd_compat_bits);
+	series_key_tag(&key, buf, size);
 }
 
 static int comparable(const struct cmp_region *r)
@@ -285,20 +325,19 @@ static void diff_text(const struct cmp_region *base, const struct cmp_region *x,
 	if (!comparable(base) || !comparable(x))
 		return;
 	d = x->bits - base->bits;
-	beyond = base->has_interval && x->has_interval &&
-		 (gate_judge(base, x, 0).verdict == GATE_TRIP || gate_judge(x, base, 0).verdict == GATE_TRIP);
+	beyond = compare_beyond(base, x);
 	snprintf(buf, size, " (%+.1f%s)", fabs(d) < 0.05 ? 0.0 : d, beyond ? "*" : ""); /* no "-0.0" */
 }
 
+/* Key's table (regions names[0..nr) by run) to md and out (may be NULL). */
 static void key_table(struct strbuf *md, FILE *out, const struct cmp_run *runs, unsigned n,
-		      const struct cmp_series *key)
+		      const struct cmp_series *key, const char **names, unsigned nr)
 {
-	const char *names[256];
-	unsigned nr = all_regions(runs, n, key, names, 256);
-	char label[200], cell[64];
+	char label[SERIES_KEY_TEXT], cell[64], anchor[SERIES_KEY_TEXT + 16];
 
 	series_label(key, label, sizeof(label));
-	strbuf_printf(md, "## %s\n\n| region |", label);
+	compare_table_anchor(key, anchor, sizeof(anchor));
+	strbuf_printf(md, "<a id=\"%s\"></a>\n## %s\n\n| region |", anchor, label);
 	if (out)
 		fprintf(out, "\n%s: headline bits (difference to %s, * beyond the sampling error)\n%-14s", label,
 			runs[0].name, "region");
@@ -314,12 +353,12 @@ static void key_table(struct strbuf *md, FILE *out, const struct cmp_run *runs, 
 	if (out)
 		fputc('\n', out);
 	for (unsigned i = 0; i < nr; i++) {
-		const struct cmp_region *base = find_region(compare_match(&runs[0], key), names[i]);
+		const struct cmp_region *base = compare_find_region(compare_match(&runs[0], key), names[i]);
 		strbuf_printf(md, "| %s |", names[i]);
 		if (out)
 			fprintf(out, "%-14s", names[i]);
 		for (unsigned r = 0; r < n; r++) {
-			const struct cmp_region *x = find_region(compare_match(&runs[r], key), names[i]);
+			const struct cmp_region *x = compare_find_region(compare_match(&runs[r], key), names[i]);
 			char md_cell[64], diff[32] = "";
 			bits_text(x, md_cell, sizeof(md_cell), 1);
 			bits_text(x, cell, sizeof(cell), 0);
@@ -336,19 +375,18 @@ static void key_table(struct strbuf *md, FILE *out, const struct cmp_run *runs, 
 	strbuf_printf(md, "\n");
 }
 
-static void key_plot(struct gnuplot_job *job, const struct cmp_run *runs, unsigned n,
-		     const struct cmp_series *key, unsigned k, const char *dir, const char *name)
+/* Key's bar chart (regions names[0..nr) by run), the k-th of the job. */
+static void key_plot(struct gnuplot_job *job, const struct cmp_run *runs, unsigned n, const struct cmp_series *key,
+		     unsigned k, const char **names, unsigned nr, const char *dir, const char *name)
 {
-	const char *names[256];
-	unsigned nr = all_regions(runs, n, key, names, 256);
 	struct strbuf body = { 0 };
-	char label[200];
+	char label[SERIES_KEY_TEXT];
 	double width = 0.8 / n;
 
 	for (unsigned r = 0; r < n; r++) {
 		strbuf_printf(&job->script, "$C%u_%u << EOD\n", k, r);
 		for (unsigned i = 0; i < nr; i++) {
-			const struct cmp_region *x = find_region(compare_match(&runs[r], key), names[i]);
+			const struct cmp_region *x = compare_find_region(compare_match(&runs[r], key), names[i]);
 			if (comparable(x))
 				strbuf_printf(&job->script, "%u %.4f\n", i, x->bits);
 		}
@@ -373,7 +411,7 @@ static void key_plot(struct gnuplot_job *job, const struct cmp_run *runs, unsign
 
 static void runs_table(struct strbuf *md, const struct cmp_run *runs, unsigned n)
 {
-	strbuf_printf(md, "# ASLR entropy compared\n\nHeadline bits per region (≤: only an upper bound such as "
+	strbuf_printf(md, "## Runs\n\nHeadline bits per region (≤: only an upper bound such as "
 			  "the range; – not measured), with the difference to the first run; * marks a difference "
 			  "beyond the sampling error of both runs (their intervals, as the `--baseline` gate weighs "
 			  "them at tolerance 0).\n\n"
@@ -388,7 +426,7 @@ static void unmatched(struct strbuf *md, FILE *out, const struct cmp_run *runs, 
 		      const struct cmp_series **keys, unsigned nk)
 {
 	int header = 0;
-	char label[200];
+	char label[SERIES_KEY_TEXT];
 
 	for (unsigned k = 0; k < nk; k++) {
 		int missing = 0;
@@ -420,49 +458,102 @@ static void unmatched(struct strbuf *md, FILE *out, const struct cmp_run *runs, 
 		strbuf_printf(md, "\n");
 }
 
+static void plot_name(const struct cmp_series *key, char *buf, size_t size)
+{
+	char tag[SERIES_KEY_TEXT];
+
+	series_tag(key, tag, sizeof(tag));
+	snprintf(buf, size, "compare-%s", tag);
+}
+
+/* compare-<tag>.png/.svg into dir for every key; a failure of gnuplot is put into
+ * warning (size bytes), "" when they were drawn. 0 or -ENOMEM. */
+static int draw_plots(const struct cmp_run *runs, unsigned n, const struct cmp_series **keys, unsigned nk,
+		      const char *dir, char *warning, size_t size)
+{
+	struct gnuplot_job job = { 0 };
+	struct aslr_error plot_err;
+	char name[SERIES_KEY_TEXT + 16], text[ASLR_ERROR_TEXT + 300];
+
+	warning[0] = '\0';
+	for (unsigned k = 0; k < nk; k++) {
+		const char **names;
+		unsigned nr;
+		if (all_regions(runs, n, keys[k], &names, &nr) < 0) {
+			gnuplot_job_free(&job);
+			return -ENOMEM;
+		}
+		plot_name(keys[k], name, sizeof(name));
+		key_plot(&job, runs, n, keys[k], k, names, nr, dir, name);
+		free(names);
+	}
+	if (gnuplot_run(&job, &plot_err) < 0) {
+		aslr_error_format(&plot_err, text, sizeof(text));
+		snprintf(warning, size, "no plots: %s", text);
+	}
+	return 0;
+}
+
+/* compare.md's text into md, the tables to out (may be NULL); a plot is linked only when
+ * drawn (plots_warning ""). 0 or -ENOMEM. */
+static int build_md(struct strbuf *md, FILE *out, const struct cmp_run *runs, unsigned n,
+		    const struct cmp_series **keys, unsigned nk, const char *plots_warning)
+{
+	char name[SERIES_KEY_TEXT + 16];
+	struct cmp_changes changes;
+
+	if (compare_changes(runs, n, &changes) < 0)
+		return -ENOMEM;
+	strbuf_printf(md, "# ASLR entropy compared\n\n");
+	compare_changes_write(md, runs, n, &changes, CHANGES_KEY_MAX);
+	compare_changes_free(&changes);
+	runs_table(md, runs, n);
+	for (unsigned k = 0; k < nk; k++) {
+		const char **names;
+		unsigned nr;
+		if (all_regions(runs, n, keys[k], &names, &nr) < 0)
+			return -ENOMEM;
+		key_table(md, out, runs, n, keys[k], names, nr);
+		free(names);
+		plot_name(keys[k], name, sizeof(name));
+		if (!plots_warning[0])
+			strbuf_printf(md, "![%s](%s.png)\n\n", name, name);
+	}
+	unmatched(md, out, runs, n, keys, nk);
+	if (plots_warning[0])
+		strbuf_printf(md, "> Plots: %s\n", plots_warning);
+	return md->failed ? -ENOMEM : 0;
+}
+
 int compare_write(const struct cmp_run *runs, unsigned n, const char *dir, FILE *out,
 		  char *plots_warning, size_t warning_size, struct aslr_error *err)
 {
-	static struct gnuplot_job job;
-	const struct cmp_series *keys[512];
-	unsigned nk = all_keys(runs, n, keys, 512);
+	const struct cmp_series **keys = NULL;
 	struct strbuf md = { 0 };
-	struct aslr_error plot_err;
-	char path[PATH_MAX], tag[160], name[200];
-	int rc;
+	char path[PATH_MAX];
+	unsigned nk;
+	int rc = all_keys(runs, n, &keys, &nk);
 
-	memset(&job, 0, sizeof(job));
 	plots_warning[0] = '\0';
-	runs_table(&md, runs, n);
-	for (unsigned k = 0; k < nk; k++) {
-		key_table(&md, out, runs, n, keys[k]);
-		series_tag(keys[k], tag, sizeof(tag));
-		snprintf(name, sizeof(name), "compare-%s", tag);
-		key_plot(&job, runs, n, keys[k], k, dir, name);
-		strbuf_printf(&md, "![%s](%s.png)\n\n", name, name);
-	}
-	unmatched(&md, out, runs, n, keys, nk);
-	rc = gnuplot_run(&job, &plot_err);
+	if (rc == 0)
+		rc = draw_plots(runs, n, keys, nk, dir, plots_warning, warning_size);
+	if (rc == 0)
+		rc = build_md(&md, out, runs, n, keys, nk, plots_warning);
 	if (rc < 0) {
-		char text[ASLR_ERROR_TEXT + 300];
-		aslr_error_format(&plot_err, text, sizeof(text));
-		snprintf(plots_warning, warning_size, "no plots: %s", text);
-		strbuf_printf(&md, "> Plots: %s\n", plots_warning);
+		rc = aslr_error_set(err, rc, "out of memory");
+	} else {
+		snprintf(path, sizeof(path), "%s/compare.md", dir);
+		rc = aslr_write_file_atomic(path, md.text, md.len, err);
 	}
-	if (md.failed) {
-		strbuf_free(&md);
-		return aslr_error_set(err, -ENOMEM, "out of memory");
-	}
-	snprintf(path, sizeof(path), "%s/compare.md", dir);
-	rc = aslr_write_file_atomic(path, md.text, md.len, err);
 	strbuf_free(&md);
+	free(keys);
 	return rc;
 }
 
 unsigned compare_baseline(const struct cmp_run *old, const struct cmp_run *now, double tolerance, FILE *out)
 {
 	unsigned regressions = 0;
-	char label[200];
+	char label[SERIES_KEY_TEXT];
 
 	for (unsigned i = 0; i < old->series_count; i++) {
 		const struct cmp_series *o = &old->series[i], *x = compare_match(now, o);
@@ -472,7 +563,7 @@ unsigned compare_baseline(const struct cmp_run *old, const struct cmp_run *now, 
 			continue;
 		}
 		for (unsigned r = 0; r < o->region_count; r++) {
-			const struct cmp_region *b = &o->region[r], *c = find_region(x, b->name);
+			const struct cmp_region *b = &o->region[r], *c = compare_find_region(x, b->name);
 			struct gate_result g;
 			if (!c) {
 				fprintf(out, "note: %s %s is in the baseline but not in %s\n", label, b->name, now->name);
@@ -484,4 +575,64 @@ unsigned compare_baseline(const struct cmp_run *old, const struct cmp_run *now, 
 		}
 	}
 	return regressions;
+}
+
+/* Runs of two or more kernel releases, each given as its run folder: what differs between
+ * the kernels goes on top of compare.md (kdiff.h), as aslr-harness --kernel does. */
+static int kernels_differ(const struct cmp_run *runs, unsigned n, char *const *paths)
+{
+	int differ = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct stat st;
+		if (stat(paths[i], &st) < 0 || !S_ISDIR(st.st_mode) || strcmp(runs[i].release, "unknown") == 0)
+			return 0;
+		differ |= strcmp(runs[i].release, runs[0].release) != 0;
+	}
+	return differ;
+}
+
+int compare_runs(char *const *paths, unsigned n, const char *dir, FILE *out, char *plots_warning,
+		 size_t warning_size, struct aslr_error *err)
+{
+	struct cmp_run *runs = calloc(n + 1, sizeof(*runs));
+	unsigned loaded = 0;
+	int rc = runs ? 0 : aslr_error_set(err, -ENOMEM, "out of memory");
+
+	plots_warning[0] = '\0';
+	for (; rc == 0 && loaded < n; loaded++)
+		rc = compare_load(&runs[loaded], paths[loaded], err);
+	if (rc == 0)
+		rc = aslr_folder_create(dir, err); /* after the inputs: bad input writes nothing */
+	if (rc == 0)
+		rc = compare_write(runs, n, dir, out, plots_warning, warning_size, err);
+	if (rc == 0 && kernels_differ(runs, n, paths))
+		rc = kdiff_prepend(dir, (const char *const *)paths, n, err);
+	for (unsigned i = 0; i < loaded; i++)
+		compare_free(&runs[i]);
+	free(runs);
+	return rc;
+}
+
+int compare_gate(const char *baseline, const char *run, double tolerance, FILE *out, struct aslr_error *err)
+{
+	struct cmp_run old, now;
+	unsigned regressions;
+	int rc = compare_load(&old, baseline, err);
+
+	if (rc < 0)
+		return rc;
+	rc = compare_load(&now, run, err);
+	if (rc < 0)
+		goto out_free_old;
+	regressions = compare_baseline(&old, &now, tolerance, out);
+	fprintf(out, "%u region%s below the baseline by more than %.2f bits, beyond the sampling error\n", regressions,
+		regressions == 1 ? "" : "s", tolerance);
+	if (regressions)
+		rc = aslr_error_gate(err, -ERANGE, "regression gate tripped: %u region%s of %s below %s", regressions,
+				     regressions == 1 ? "" : "s", now.name, old.name);
+	compare_free(&now);
+out_free_old:
+	compare_free(&old);
+	return rc;
 }

@@ -14,11 +14,9 @@
 #ifndef ASLR_CONDITIONAL_H
 #define ASLR_CONDITIONAL_H
 
-#include <jansson.h>
-
+#include "analysis.h"
 #include "error.h"
 #include "lowbits.h"
-#include "summary.h"
 
 /* Estimate every pair of every series (a->series[s].pair). 0 or -ENOMEM. */
 int conditional_compute(struct analysis *a, struct aslr_error *err);
@@ -59,34 +57,7 @@ double conditional_bits(const struct analysis *a, unsigned s, unsigned r_a, unsi
  * region. */
 int conditional_best_leak(const struct analysis *a, unsigned s, unsigned r_a, double *bits_left);
 
-/* Clusters of series s: regions (not constant) whose pairwise offsets never change, so
- * one leak reveals them all. cluster[r] is the smallest region index of r's cluster,
- * or -1 for a constant region. Exact, from the samples. */
-void conditional_clusters(const struct analysis *a, unsigned s, int *cluster);
-
-/* A block: two or more regions that move as one (their region indexes, ascending). */
-struct region_block {
-	unsigned size;
-	unsigned char member[SAMPLES_MAX_COLUMNS]; /* region indexes: SAMPLES_MAX_COLUMNS <= 256 */
-};
-
-enum { MAX_BLOCKS = SAMPLES_MAX_COLUMNS / 2 };
-
-/* The blocks of series s, in order of their first region; returns how many. */
-unsigned conditional_blocks(const struct analysis *a, unsigned s, struct region_block *blocks);
-
-/* [["mmap", "libc", ...], ...]: the clusters of two or more regions. */
-json_t *conditional_clusters_json(const struct analysis *a, unsigned s);
-
 /* Guesses for a 50 % chance at H bits: 2^(H - 1), at least 1. */
 double conditional_guesses(double bits);
-
-/* {"A": {"B": {...region fields of A - B..., "estimate_bits": H(A | B), "difference_bits",
- * "given_low_bits", "conditional_bits", ..., "capped_by_own_estimate": bool}}} for series s
- * (fields: docs/leaks.md). */
-json_t *conditional_json(const struct analysis *a, unsigned s);
-
-/* {"A": {"best_leak": "B", "bits_before", "bits_left", "guesses_before", "guesses_after"}}. */
-json_t *conditional_leaks_json(const struct analysis *a, unsigned s);
 
 #endif

@@ -52,11 +52,6 @@ int estimate_skewed(const struct region_estimate *e)
 	return k * stats_gamma_p((double)e->mcv_count, lambda) < 0.001;
 }
 
-double estimate_samples_needed(double bits, double k)
-{
-	return sqrt(2 * k * exp2(bits));
-}
-
 static void varying_bits(struct region_estimate *e, const uint64_t *sorted, size_t n)
 {
 	uint64_t all_or = 0, all_and = UINT64_MAX;

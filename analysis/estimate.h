@@ -100,7 +100,4 @@ int estimate_skewed(const struct region_estimate *e);
 
 #define ESTIMATE_SKEW_BITS 1.0
 
-/* Samples for about k colliding pairs at H bits: sqrt(2 k 2^H). */
-double estimate_samples_needed(double bits, double k);
-
 #endif

@@ -1,395 +1,79 @@
 #include "findings.h"
 
-#include "conditional.h"
-
-#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
-static int region_index(const struct analysis *a, const char *name)
+#include "findings_build.h"
+
+/* The plot that shows the worst place's cause in series s, into f->plot ("" if none). */
+static void evidence_plot(const struct analysis *a, struct finding *f, unsigned s)
 {
-	for (unsigned r = 0; r < a->table->region_count; r++)
-		if (strcmp(a->table->region[r], name) == 0)
-			return (int)r;
-	return -1;
-}
+	const struct finding_place *p = &f->place[f->worst];
+	char tag[SERIES_KEY_TEXT];
 
-static void series_label(struct strbuf *out, const struct analysis *a, unsigned s)
-{
-	char label[200];
-
-	analysis_series_label(a, s, label, sizeof(label));
-	strbuf_printf(out, "%s", label);
-}
-
-/* "In pie mode 0 no region moves" or the list of those that do not. */
-static unsigned fixed_regions(struct strbuf *out, const struct analysis *a, unsigned s)
-{
-	const struct region_estimate *e = a->series[s].region;
-	unsigned fixed = 0, n = a->table->region_count;
-
-	unsigned present = 0;
-
-	for (unsigned r = 0; r < n; r++) {
-		fixed += e[r].kind == KIND_CONSTANT && !e[r].absent;
-		present += !e[r].absent;
+	analysis_series_tag(a, s, tag, sizeof(tag));
+	switch (f->cause) {
+	case FINDING_TIED:
+	case FINDING_LEAK:
+	case FINDING_BLOCK:
+	case FINDING_SUBPAGE:
+		if (a->series[s].pair)
+			snprintf(f->plot, sizeof(f->plot), "leak-%s", tag);
+		break;
+	case FINDING_ALIGNMENT:
+	case FINDING_BELOW_PROMISE:
+		snprintf(f->plot, sizeof(f->plot), "bits-%s", tag);
+		break;
+	case FINDING_FIXED:
+	case FINDING_NOTHING_MOVES:
+		snprintf(f->plot, sizeof(f->plot), "layout-%s", tag);
+		break;
+	case FINDING_KNOB:
+		snprintf(f->plot, sizeof(f->plot), "knob-%s", analysis_knob_name(f->key));
+		break;
+	case FINDING_SKEWED: /* histograms are drawn for the first group's last series only */
+		if (s + 1 == analysis_group_end(a, 0) && p->a >= 0)
+			snprintf(f->plot, sizeof(f->plot), "hist-%s", a->table->region[p->a]);
+		break;
+	default:
+		break;
 	}
-	if (fixed == 0)
-		return 0;
-	strbuf_printf(out, "- In ");
-	series_label(out, a, s);
-	if (fixed == present) {
-		strbuf_printf(out, " no region moves: all %u addresses were the same in all %zu execs.\n", present,
-			      a->series[s].series->rows);
-		return 1;
+}
+
+/* The section and plot a reader checks the finding against: of its worst place's series. */
+static void evidence(const struct analysis *a, struct finding *f)
+{
+	unsigned s = f->place[f->worst].worst;
+	enum anchor_section section = ANCHOR_RESULTS;
+
+	if (f->cause == FINDING_TIED || f->cause == FINDING_LEAK || f->cause == FINDING_BLOCK ||
+	    f->cause == FINDING_SUBPAGE)
+		section = a->series[s].pair ? ANCHOR_LEAKS : ANCHOR_RESULTS;
+	else if (f->cause == FINDING_LOWER)
+		section = ANCHOR_VARIANTS;
+	else if (f->cause == FINDING_KNOB)
+		section = ANCHOR_KNOBS;
+	anchor_id(a, section, s, f->anchor, sizeof(f->anchor));
+	evidence_plot(a, f, s);
+}
+
+int findings_compute(const struct analysis *a, struct finding_list *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = findings_pairs(a, out);
+	if (rc == 0)
+		rc = findings_regions(a, out);
+	if (rc == 0)
+		rc = findings_variants(a, out);
+	if (rc < 0) {
+		findings_free(out);
+		return rc;
 	}
-	strbuf_printf(out, ", %s never moved:", fixed == 1 ? "this region" : "these regions");
-	for (unsigned r = 0, k = 0; r < n; r++)
-		if (e[r].kind == KIND_CONSTANT && !e[r].absent)
-			strbuf_printf(out, "%s %s", k++ ? "," : "", a->table->region[r]);
-	strbuf_printf(out, " (0 bits).\n");
-	return 1;
+	for (unsigned i = 0; i < out->count; i++)
+		evidence(a, &out->item[i]);
+	findings_rank(out);
+	return 0;
 }
 
-/* One sentence per block of two or more regions that move together. */
-static unsigned blocks(struct strbuf *out, const struct analysis *a, unsigned s)
-{
-	static struct region_block block[MAX_BLOCKS];
-	unsigned n = conditional_blocks(a, s, block);
-
-	for (unsigned b = 0; b < n; b++) {
-		strbuf_printf(out, "- In ");
-		series_label(out, a, s);
-		strbuf_printf(out, ",");
-		for (unsigned i = 0; i < block[b].size; i++)
-			strbuf_printf(out, "%s %s", i == 0 ? "" : i + 1 == block[b].size ? " and" : ",",
-				      a->table->region[block[b].member[i]]);
-		strbuf_printf(out, " move together: their offsets never changed, so one leaked address "
-				   "gives away all %u.\n", block[b].size);
-	}
-	return n;
-}
-
-/* heap against text over the modes where both move. */
-static unsigned heap_and_executable(struct strbuf *out, const struct analysis *a, unsigned first,
-				    unsigned last)
-{
-	int heap = region_index(a, "heap"), text = region_index(a, "text");
-	struct strbuf apart = { 0 }, with = { 0 };
-	unsigned n_apart = 0, n_with = 0;
-
-	if (heap < 0 || text < 0)
-		return 0;
-	for (unsigned s = first; s < last; s++) {
-		const struct region_estimate *e = a->series[s].region;
-		if (!estimate_moves(&e[heap]) || !estimate_moves(&e[text]))
-			continue;
-		if (analysis_offset_constant(a, s, (unsigned)heap, (unsigned)text))
-			strbuf_printf(&with, "%s%d", n_with++ ? ", " : "", a->series[s].series->mode);
-		else if (a->series[s].pair)
-			strbuf_printf(&apart, "%s%d (%.1f bits of the heap left once the executable leaks)",
-				      n_apart++ ? ", " : "", a->series[s].series->mode,
-				      conditional_bits(a, s, (unsigned)heap, (unsigned)text, NULL));
-		else
-			strbuf_printf(&apart, "%s%d", n_apart++ ? ", " : "", a->series[s].series->mode);
-	}
-	if (n_apart + n_with > 0) {
-		strbuf_printf(out, "- %s: the heap moves independently of the executable %s%s%s",
-			      a->series[first].series->variant, n_apart ? "only in mode" : "in no mode",
-			      n_apart > 1 ? "s " : n_apart ? " " : "", n_apart ? apart.text : "");
-		if (n_with)
-			strbuf_printf(out, "; in mode%s %s it keeps a constant offset from the executable, so "
-					   "a leaked code pointer gives the heap away", n_with > 1 ? "s" : "", with.text);
-		strbuf_printf(out, ".\n");
-	}
-	strbuf_free(&apart);
-	strbuf_free(&with);
-	return n_apart + n_with > 0;
-}
-
-/* Lowest varying bits away from the page: huge-page alignment loses bits, sub-page gains. */
-static unsigned alignment(struct strbuf *out, const struct analysis *a, unsigned s)
-{
-	const struct region_estimate *e = a->series[s].region;
-	unsigned said = 0;
-
-	for (unsigned r = 0; r < a->table->region_count; r++) {
-		if (!estimate_moves(&e[r]) || e[r].alignment_bit == 12)
-			continue;
-		strbuf_printf(out, "- In ");
-		series_label(out, a, s);
-		if (e[r].alignment_bit > 12)
-			strbuf_printf(out, ", %s is aligned to 2^%d bytes (its lowest varying bit): against page "
-					   "granularity that alignment costs %d bits here.\n",
-				      a->table->region[r], e[r].alignment_bit, e[r].alignment_bit - 12);
-		else
-			strbuf_printf(out, ", %s varies below the 4 KiB page (lowest varying bit %d): up to %d of its "
-					   "%.1f range bits come from a sub-page offset.\n",
-				      a->table->region[r], e[r].alignment_bit, 12 - e[r].alignment_bit,
-				      e[r].range_bits);
-		said++;
-	}
-	return said;
-}
-
-/* Where the headline is only an upper bound: how far N is from a collision estimate. */
-static unsigned bounds_only(struct strbuf *out, const struct analysis *a, unsigned s)
-{
-	const struct region_estimate *e = a->series[s].region;
-	double widest = 0;
-	unsigned count = 0;
-	double n = (double)a->series[s].series->rows;
-
-	for (unsigned r = 0; r < a->table->region_count; r++)
-		if (estimate_kind_is_bound(e[r].kind)) {
-			count++;
-			widest = fmax(widest, e[r].estimate_bits);
-		}
-	if (!count)
-		return 0;
-	strbuf_printf(out, "- In ");
-	series_label(out, a, s);
-	strbuf_printf(out, ", %u region%s had fewer than %d colliding pairs at N = %.0f, so the headline is the "
-			   "smaller upper bound (range or per-bit sum): at %.1f bits N = %.0f gives about %.2f "
-			   "pairs; about %.0f samples would give 10 and turn it into an estimate.\n",
-		      count, count > 1 ? "s" : "", ESTIMATE_MIN_PAIRS, n, widest, n, n * (n - 1) / 2 / exp2(widest),
-		      estimate_samples_needed(widest, 10));
-	return 1;
-}
-
-/* Regions with too few usable samples for any claim. */
-static unsigned insufficient(struct strbuf *out, const struct analysis *a, unsigned s)
-{
-	const struct region_estimate *e = a->series[s].region;
-	unsigned count = 0;
-
-	for (unsigned r = 0; r < a->table->region_count; r++) {
-		if (e[r].kind != KIND_INSUFFICIENT || e[r].absent)
-			continue;
-		if (!count++) {
-			strbuf_printf(out, "- In ");
-			series_label(out, a, s);
-			strbuf_printf(out, ", fewer than %d usable samples, too few for any claim about",
-				      ESTIMATE_MIN_SAMPLES);
-		}
-		strbuf_printf(out, "%s %s (%llu)", count > 1 ? "," : "", a->table->region[r],
-			      (unsigned long long)e[r].samples);
-	}
-	if (count)
-		strbuf_printf(out, ".\n");
-	return count > 0;
-}
-
-/* One sentence "- In <series>, ..." per region of series s for which applies() holds. */
-typedef int (*region_test)(const struct region_estimate *e);
-typedef void (*region_sentence)(struct strbuf *out, const struct region_estimate *e, const char *region);
-
-static unsigned each_region(struct strbuf *out, const struct analysis *a, unsigned s, region_test applies,
-			    region_sentence say)
-{
-	unsigned said = 0;
-
-	for (unsigned r = 0; r < a->table->region_count; r++) {
-		if (!applies(&a->series[s].region[r]))
-			continue;
-		strbuf_printf(out, "- In ");
-		series_label(out, a, s);
-		say(out, &a->series[s].region[r], a->table->region[r]);
-		said++;
-	}
-	return said;
-}
-
-/* The most common value far more common than the headline allows (estimate_skewed). */
-static void skew_sentence(struct strbuf *out, const struct region_estimate *e, const char *region)
-{
-	strbuf_printf(out, ", one value of %s is %.1f %% of the samples (%llu of %llu): one guess wins that often. "
-			   "Its min-entropy is %.1f bits (a lower bound), far below the headline %.1f (%s), which "
-			   "averages over all values.\n",
-		      region, 100 * e->mcv_share, (unsigned long long)e->mcv_count, (unsigned long long)e->samples,
-		      e->min_entropy_bits, e->estimate_bits, estimate_kind_name(e->kind));
-}
-
-static int serial_rejected(const struct region_estimate *e)
-{
-	return e->serial_rejected;
-}
-
-/* Successive samples that are not independent: every estimator assumes they are. */
-static void serial_sentence(struct strbuf *out, const struct region_estimate *e, const char *region)
-{
-	strbuf_printf(out, ", successive samples of %s are not independent (lag-1 p = %.2g, runs p = %.2g; each "
-			   "test rejects at p < %g): its randomness drifts or repeats between execs, and its entropy "
-			   "figures, which assume independent samples, overstate it.\n",
-		      region, e->serial_lag1_p, e->runs_p, SERIAL_ALPHA);
-}
-
-static unsigned extremes(struct strbuf *out, const struct analysis *a, unsigned s)
-{
-	const struct region_estimate *e = a->series[s].region;
-	int hi = -1, lo = -1;
-
-	for (unsigned r = 0; r < a->table->region_count; r++) {
-		if (!estimate_moves(&e[r]))
-			continue;
-		if (hi < 0 || e[r].estimate_bits > e[hi].estimate_bits)
-			hi = (int)r;
-		if (lo < 0 || e[r].estimate_bits < e[lo].estimate_bits)
-			lo = (int)r;
-	}
-	if (hi < 0 || hi == lo)
-		return 0;
-	strbuf_printf(out, "- In ");
-	series_label(out, a, s);
-	strbuf_printf(out, ", the most random region is %s (%.1f bits, %s) and the least random that moves is "
-			   "%s (%.1f bits, %s).\n",
-		      a->table->region[hi], e[hi].estimate_bits, estimate_kind_name(e[hi].kind),
-		      a->table->region[lo], e[lo].estimate_bits, estimate_kind_name(e[lo].kind));
-	return 1;
-}
-
-/* Per region, in the highest mode: where variants differ by a bit or more, their headlines. */
-static unsigned variant_differences(struct strbuf *out, const struct analysis *a)
-{
-	const char *variants[64];
-	unsigned nv = analysis_variants(a, variants, 64), said = 0;
-	int mode = analysis_highest_mode(a);
-
-	if (nv < 2)
-		return 0;
-	for (unsigned r = 0; r < a->table->region_count; r++) {
-		double lo = INFINITY, hi = -INFINITY, bits[64];
-		int idx[64];
-		for (unsigned v = 0; v < nv; v++) {
-			const struct sample_series *first = a->series[0].series;
-			idx[v] = analysis_find_series(a, variants[v], mode, first->rnd_bits, first->rnd_compat_bits);
-			if (idx[v] < 0 || a->series[idx[v]].region[r].absent ||
-			    a->series[idx[v]].region[r].kind == KIND_INSUFFICIENT)
-				continue;
-			bits[v] = a->series[idx[v]].region[r].estimate_bits;
-			lo = fmin(lo, bits[v]);
-			hi = fmax(hi, bits[v]);
-		}
-		if (!(hi - lo >= 1))
-			continue;
-		strbuf_printf(out, "- In mode %d, %s differs between the probe variants:", mode, a->table->region[r]);
-		for (unsigned v = 0, k = 0; v < nv; v++)
-			if (idx[v] >= 0 && !a->series[idx[v]].region[r].absent &&
-			    a->series[idx[v]].region[r].kind != KIND_INSUFFICIENT)
-				strbuf_printf(out, "%s %s %.1f", k++ ? "," : "", variants[v], bits[v]);
-		strbuf_printf(out, " bits.\n");
-		said++;
-	}
-	return said;
-}
-
-/* The series of the first variant, with the other knob as in the first series, at mode
- * `mode`, whose knob value is the lowest (want_high 0) or highest (1); -1 if none. */
-static int knob_extreme(const struct analysis *a, int knob, int mode, int want_high)
-{
-	const struct sample_series *first = a->series[0].series;
-	int best = -1;
-
-	for (unsigned s = 0; s < a->series_count; s++) {
-		const struct sample_series *x = a->series[s].series;
-		if (x->mode != mode || analysis_knob(x, knob) < 0 || strcmp(x->variant, first->variant) != 0 ||
-		    analysis_knob(x, !knob) != analysis_knob(first, !knob))
-			continue;
-		if (best < 0 || (want_high ? analysis_knob(x, knob) > analysis_knob(a->series[best].series, knob)
-					   : analysis_knob(x, knob) < analysis_knob(a->series[best].series, knob)))
-			best = (int)s;
-	}
-	return best;
-}
-
-/* How each swept knob moves the headline of each region (first variant, highest mode). */
-static unsigned knob_effects(struct strbuf *out, const struct analysis *a)
-{
-	static const char *const knob_name[2] = { "vm.mmap_rnd_bits", "vm.mmap_rnd_compat_bits" };
-	unsigned said = 0;
-	int mode = analysis_highest_mode(a);
-
-	for (int knob = 0; knob < 2; knob++) {
-		int lo_s = knob_extreme(a, knob, mode, 0), hi_s = knob_extreme(a, knob, mode, 1);
-		if (lo_s < 0 || lo_s == hi_s)
-			continue;
-		for (unsigned r = 0; r < a->table->region_count; r++) {
-			const struct region_estimate *lo = &a->series[lo_s].region[r], *hi = &a->series[hi_s].region[r];
-			if (lo->absent || !(fabs(hi->estimate_bits - lo->estimate_bits) >= 1))
-				continue;
-			strbuf_printf(out, "- Raising %s from %d to %d takes %s from %.1f to %.1f bits (%s mode %d).\n",
-				      knob_name[knob], analysis_knob(a->series[lo_s].series, knob),
-				      analysis_knob(a->series[hi_s].series, knob), a->table->region[r], lo->estimate_bits,
-				      hi->estimate_bits, a->series[lo_s].series->variant, mode);
-			said++;
-		}
-	}
-	return said;
-}
-
-unsigned findings_write(struct strbuf *out, const struct analysis *a)
-{
-	unsigned said = variant_differences(out, a) + knob_effects(out, a);
-
-	for (unsigned first = 0; first < a->series_count; first = analysis_group_end(a, first)) {
-		unsigned last = analysis_group_end(a, first);
-		for (unsigned s = first; s < last; s++)
-			said += fixed_regions(out, a, s);
-		said += heap_and_executable(out, a, first, last);
-		for (unsigned s = first; s < last; s++) {
-			said += blocks(out, a, s);
-			said += alignment(out, a, s);
-			said += extremes(out, a, s);
-			said += bounds_only(out, a, s);
-			said += insufficient(out, a, s);
-			said += each_region(out, a, s, estimate_skewed, skew_sentence);
-			said += each_region(out, a, s, serial_rejected, serial_sentence);
-		}
-	}
-	return said;
-}
-
-unsigned findings_missing(struct strbuf *out, const struct analysis *a, const char *prefix)
-{
-	unsigned said = 0;
-
-	for (unsigned s = 0; s < a->series_count; s++)
-		for (unsigned r = 0; r < a->table->region_count; r++) {
-			const struct region_estimate *e = &a->series[s].region[r];
-			if (!e->missing)
-				continue;
-			strbuf_printf(out, "%s", prefix);
-			series_label(out, a, s);
-			strbuf_printf(out, ": %llu of %zu cells of %s are 0x0 though the region is present in other "
-					   "rows; counted as missing and left out of every estimate.\n",
-				      (unsigned long long)e->missing, a->series[s].series->rows, a->table->region[r]);
-			said++;
-		}
-	return said;
-}
-
-unsigned findings_warnings(struct strbuf *out, const struct analysis *a, const char *prefix)
-{
-	unsigned said = findings_missing(out, a, prefix);
-
-	for (unsigned s = 0; s < a->series_count; s++)
-		for (unsigned r = 0; r < a->table->region_count; r++) {
-			const struct region_estimate *e = &a->series[s].region[r];
-			if (estimate_skewed(e)) {
-				strbuf_printf(out, "%s", prefix);
-				series_label(out, a, s);
-				strbuf_printf(out, ": one value of %s is %.1f %% of the samples; min-entropy %.1f bits "
-						   "against a headline of %.1f.\n",
-					      a->table->region[r], 100 * e->mcv_share, e->min_entropy_bits,
-					      e->estimate_bits);
-				said++;
-			}
-			if (e->serial_rejected) {
-				strbuf_printf(out, "%s", prefix);
-				series_label(out, a, s);
-				strbuf_printf(out, ": successive samples of %s are not independent (serial tests).\n",
-					      a->table->region[r]);
-				said++;
-			}
-		}
-	return said;
-}

@@ -19,7 +19,21 @@
 
 #include <stdio.h>
 
-#include "compare.h"
+/* A region's headline as a summary.json says it, and the interval the gate weighs it with. */
+struct cmp_region {
+	char name[72];
+	double bits;      /* estimate_bits; NAN when the kind is "insufficient" */
+	char kind[32];    /* estimate_kind */
+	double low, high; /* low <= bits <= high; [bits, bits] when the file has no interval */
+	int has_interval; /* 0: the file has no interval fields (an older summary) */
+	int absent;
+	/* What the kernel promises (expect.h), when the file says (written since issue 16) */
+	int has_expectation_fields; /* 0: an older summary, without them */
+	double expected;            /* expected_bits; NAN when none */
+	char expected_from[32];     /* expected_from; "" when none */
+	double shortfall;           /* shortfall_bits; NAN when none */
+	int short_of_promise;
+};
 
 #define GATE_Z 1.645 /* one-sided 95 % normal quantile */
 #define CI95_Z 1.96  /* a 95 % CI is the estimate +- 1.96 standard errors */

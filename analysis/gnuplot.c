@@ -25,18 +25,44 @@ void gnuplot_quote(struct strbuf *sb, const char *s)
 	strbuf_append(sb, "'", 1);
 }
 
+/* Room for one more output; 0 or -ENOMEM. */
+static int grow_outputs(struct gnuplot_job *job)
+{
+	unsigned cap = job->output_cap ? 2 * job->output_cap : 16;
+	struct gnuplot_output *grown;
+
+	if (job->output_count < job->output_cap)
+		return 0;
+	grown = realloc(job->output, cap * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	job->output = grown;
+	job->output_cap = cap;
+	return 0;
+}
+
 static void set_output(struct gnuplot_job *job, const char *dir, const char *name, const char *ext)
 {
-	unsigned i = job->output_count;
+	struct gnuplot_output *out;
 
-	if (i == GNUPLOT_MAX_OUTPUTS)
+	if (job->failed || grow_outputs(job) < 0) {
+		job->failed = 1;
 		return;
-	snprintf(job->final_path[i], sizeof(job->final_path[i]), "%s/%s.%s", dir, name, ext);
-	snprintf(job->tmp_path[i], sizeof(job->tmp_path[i]), "%s/.%s.%s.tmp", dir, name, ext);
+	}
+	out = &job->output[job->output_count];
+	if (asprintf(&out->final_path, "%s/%s.%s", dir, name, ext) < 0) {
+		job->failed = 1;
+		return;
+	}
+	if (asprintf(&out->tmp_path, "%s/.%s.%s.tmp", dir, name, ext) < 0) {
+		free(out->final_path);
+		job->failed = 1;
+		return;
+	}
 	job->output_count++;
-	unlink(job->tmp_path[i]); /* a leftover of a killed run; gnuplot opens with O_TRUNC */
+	unlink(out->tmp_path); /* a leftover of a killed run; gnuplot opens with O_TRUNC */
 	strbuf_printf(&job->script, "set output ");
-	gnuplot_quote(&job->script, job->tmp_path[i]);
+	gnuplot_quote(&job->script, out->tmp_path);
 	strbuf_printf(&job->script, "\n");
 }
 
@@ -149,7 +175,18 @@ out_close:
 static void discard_outputs(struct gnuplot_job *job)
 {
 	for (unsigned i = 0; i < job->output_count; i++)
-		unlink(job->tmp_path[i]);
+		unlink(job->output[i].tmp_path);
+}
+
+void gnuplot_job_free(struct gnuplot_job *job)
+{
+	for (unsigned i = 0; i < job->output_count; i++) {
+		free(job->output[i].final_path);
+		free(job->output[i].tmp_path);
+	}
+	free(job->output);
+	strbuf_free(&job->script);
+	memset(job, 0, sizeof(*job));
 }
 
 int gnuplot_run(struct gnuplot_job *job, struct aslr_error *err)
@@ -158,7 +195,7 @@ int gnuplot_run(struct gnuplot_job *job, struct aslr_error *err)
 	int script_w = -1, errors_fd = -1, status = 0, rc;
 	pid_t pid = 0;
 
-	if (job->script.failed) {
+	if (job->script.failed || job->failed) {
 		rc = aslr_error_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
@@ -172,13 +209,13 @@ int gnuplot_run(struct gnuplot_job *job, struct aslr_error *err)
 		goto out;
 	}
 	for (unsigned i = 0; i < job->output_count && rc == 0; i++)
-		if (rename(job->tmp_path[i], job->final_path[i]) < 0)
-			rc = aslr_error_at(err, -errno, job->final_path[i], 0, 0, "rename: %s", strerror(errno));
+		if (rename(job->output[i].tmp_path, job->output[i].final_path) < 0)
+			rc = aslr_error_at(err, -errno, job->output[i].final_path, 0, 0, "rename: %s", strerror(errno));
 out:
 	if (rc < 0)
 		discard_outputs(job);
 	if (errors_fd >= 0)
 		close(errors_fd);
-	strbuf_free(&job->script);
+	gnuplot_job_free(job);
 	return rc;
 }

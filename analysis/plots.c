@@ -16,8 +16,32 @@ static const char *const mode_colors[] = { "#999999", "#4477aa", "#ee6677", "#22
 
 static void add_name(struct plot_list *list, const char *name)
 {
-	if (list->count < sizeof(list->name) / sizeof(list->name[0]))
-		snprintf(list->name[list->count++], sizeof(list->name[0]), "%s", name);
+	char **grown = list->failed ? NULL : realloc(list->name, (list->count + 1) * sizeof(*grown));
+	char *copy = grown ? strdup(name) : NULL;
+
+	if (grown)
+		list->name = grown;
+	if (!copy) {
+		list->failed = 1;
+		return;
+	}
+	list->name[list->count++] = copy;
+}
+
+void plot_list_free(struct plot_list *list)
+{
+	for (unsigned i = 0; i < list->count; i++)
+		free(list->name[i]);
+	free(list->name);
+	memset(list, 0, sizeof(*list));
+}
+
+int plot_list_has(const struct plot_list *list, const char *name)
+{
+	for (unsigned i = 0; list && i < list->count; i++)
+		if (strcmp(list->name[i], name) == 0)
+			return 1;
+	return 0;
 }
 
 static void region_tics(struct strbuf *sb, const struct sample_table *t, const char *axis)
@@ -79,12 +103,14 @@ static void entropy_plot(struct gnuplot_job *job, const struct analysis *a, unsi
 	unsigned n = last - first;
 	double width = 0.8 / n;
 	struct strbuf body = { 0 };
+	char label[SERIES_KEY_TEXT];
 
 	entropy_data(&job->script, a, first, last);
+	analysis_group_label(a, first, label, sizeof(label));
 	strbuf_printf(&body, "set title \"%s: bits per region, Linux %s, N = %zu per mode\\n"
 			     "solid bar: collision estimate with 95%% CI; hatched: upper bound only; "
 			     "o range (upper bound), x per-bit sum (upper bound)\"\n",
-		      a->series[first].series->variant, release, a->series[first].series->rows);
+		      label, release, a->series[first].series->rows);
 	strbuf_printf(&body, "set ylabel 'bits'\nset yrange [0:%.0f]\nset xrange [-0.6:%u.6]\n"
 			     "set grid ytics\nset key below horizontal\nset boxwidth %.3f\n",
 		      ceil(entropy_top(a, first, last) * 1.08 + 1), t->region_count - 1, width * 0.95);
@@ -113,6 +139,7 @@ static void bits_plot(struct gnuplot_job *job, const struct analysis *a, unsigne
 {
 	const struct sample_table *t = a->table;
 	struct strbuf body = { 0 };
+	char label[SERIES_KEY_TEXT];
 
 	strbuf_printf(&job->script, "$B%u << EOD\n", s);
 	for (unsigned r = 0; r < t->region_count; r++) {
@@ -121,9 +148,10 @@ static void bits_plot(struct gnuplot_job *job, const struct analysis *a, unsigne
 		strbuf_printf(&job->script, "\n");
 	}
 	strbuf_printf(&job->script, "EOD\n");
-	strbuf_printf(&body, "set title \"%s mode %d: P(bit = 1) per region and bit, N = %zu\\n"
+	analysis_series_label(a, s, label, sizeof(label));
+	strbuf_printf(&body, "set title \"%s: P(bit = 1) per region and bit, N = %zu\\n"
 			     "white: random (1/2), blue: always 0, red: always 1\"\n",
-		      a->series[s].series->variant, a->series[s].series->mode, a->series[s].series->rows);
+		      label, a->series[s].series->rows);
 	strbuf_printf(&body, "set xrange [-0.5:47.5]\nset yrange [%u.5:-0.5]\nset xtics 0,4,47\n"
 			     "set xlabel 'bit'\nset cbrange [0:1]\nset cblabel 'P(bit = 1)'\nunset key\n"
 			     "set palette defined (0 '#2166ac', 0.5 '#f7f7f7', 1 '#b2182b')\n",
@@ -148,6 +176,7 @@ static void layout_plot(struct gnuplot_job *job, const struct analysis *a, unsig
 	const struct region_estimate *e = a->series[s].region;
 	unsigned order[SAMPLES_MAX_COLUMNS];
 	struct strbuf body = { 0 };
+	char label[SERIES_KEY_TEXT];
 
 	for (unsigned r = 0; r < t->region_count; r++)
 		order[r] = r;
@@ -164,9 +193,10 @@ static void layout_plot(struct gnuplot_job *job, const struct analysis *a, unsig
 				      t->region[order[slot]], (unsigned long long)x->min, (unsigned long long)x->max);
 	}
 	strbuf_printf(&job->script, "EOD\n");
-	strbuf_printf(&body, "set title \"%s mode %d: where each region was seen (N = %zu), "
+	analysis_series_label(a, s, label, sizeof(label));
+	strbuf_printf(&body, "set title \"%s: where each region was seen (N = %zu), "
 			     "highest addresses at the top\\nbar length: log2 of the observed span in bytes\"\n",
-		      a->series[s].series->variant, a->series[s].series->mode, a->series[s].series->rows);
+		      label, a->series[s].series->rows);
 	strbuf_printf(&body, "set xrange [0:80]\nset yrange [-0.7:%u.7]\nset xtics 0,4,48\nunset ytics\n"
 			     "set xlabel 'log2(max - min + 1)'\nunset key\nset grid xtics\n",
 		      t->region_count - 1);
@@ -187,6 +217,7 @@ static void hist_plot(struct gnuplot_job *job, const struct analysis *a, unsigne
 	unsigned bins = m < HIST_BINS ? (unsigned)m : HIST_BINS;
 	size_t count[HIST_BINS] = { 0 };
 	struct strbuf body = { 0 };
+	char label[SERIES_KEY_TEXT];
 
 	for (size_t i = 0; i < x->rows; i++)
 		count[(size_t)((u128)((x->column[r].data[i] - e->min) >> e->alignment_bit) * bins / m)]++;
@@ -197,10 +228,10 @@ static void hist_plot(struct gnuplot_job *job, const struct analysis *a, unsigne
 			      (double)x->rows * (double)(next - first) / (double)m);
 	}
 	strbuf_printf(&job->script, "EOD\n");
-	strbuf_printf(&body, "set title \"%s, %s mode %d: (address - min) / 2^%d in %u bins, N = %zu\\n"
+	analysis_series_label(a, s, label, sizeof(label));
+	strbuf_printf(&body, "set title \"%s, %s: (address - min) / 2^%d in %u bins, N = %zu\\n"
 			     "chi-square p = %.3g over %u bins of the alignment lattice\"\n",
-		      a->table->region[r], x->variant, x->mode, e->alignment_bit, bins, x->rows, e->chi2_p,
-		      e->chi2_bins);
+		      a->table->region[r], label, e->alignment_bit, bins, x->rows, e->chi2_p, e->chi2_bins);
 	strbuf_printf(&body, "set xlabel 'bin (each %.3g granules of 2^%d bytes)'\nset ylabel 'samples'\n"
 			     "set yrange [0:*]\nset xrange [-0.5:%u.5]\nset key top right\nset boxwidth 0.9\n",
 		      (double)m / bins, e->alignment_bit, bins - 1);
@@ -225,6 +256,7 @@ static void leak_plot(struct gnuplot_job *job, const struct analysis *a, unsigne
 {
 	const struct sample_table *t = a->table;
 	struct strbuf body = { 0 };
+	char label[SERIES_KEY_TEXT];
 	double top = 1;
 
 	strbuf_printf(&job->script, "$K%u << EOD\n", s);
@@ -237,9 +269,10 @@ static void leak_plot(struct gnuplot_job *job, const struct analysis *a, unsigne
 		strbuf_printf(&job->script, "\n");
 	}
 	strbuf_printf(&job->script, "EOD\n");
-	strbuf_printf(&body, "set title \"%s mode %d: bits of A (row) left to guess once B (column) has leaked\\n"
+	analysis_series_label(a, s, label, sizeof(label));
+	strbuf_printf(&body, "set title \"%s: bits of A (row) left to guess once B (column) has leaked\\n"
 			     "H(A|B): A - B given B's low bits, capped by A's headline; N = %zu\"\n",
-		      a->series[s].series->variant, a->series[s].series->mode, a->series[s].series->rows);
+		      label, a->series[s].series->rows);
 	strbuf_printf(&body, "set xrange [-0.5:%u.5]\nset yrange [%u.5:-0.5]\nset cbrange [0:%.0f]\n"
 			     "set xlabel 'B: the leaked region'\nset ylabel 'A: the region to guess'\n"
 			     "set cblabel 'bits left'\nunset key\n"
@@ -259,24 +292,23 @@ static void leak_plot(struct gnuplot_job *job, const struct analysis *a, unsigne
 static int knob_plot(struct gnuplot_job *job, const struct analysis *a, int knob, const char *dir,
 		     const char *name)
 {
-	const struct sample_series *first = a->series[0].series;
-	const char *knob_name = knob ? "mmap_rnd_compat_bits" : "mmap_rnd_bits";
-	struct strbuf body = { 0 };
+	const char *knob_name = analysis_knob_name(knob);
 	int mode = analysis_highest_mode(a), plotted = 0;
+	struct series_key sweep = analysis_knob_sweep(a, knob, mode);
+	struct strbuf body = { 0 };
+	char label[SERIES_KEY_TEXT];
 
 	for (unsigned r = 0; r < a->table->region_count; r++) {
 		int points = 0;
 		for (unsigned s = 0; s < a->series_count; s++) {
-			const struct sample_series *x = a->series[s].series;
-			int v = analysis_knob(x, knob), other = analysis_knob(x, !knob);
 			const struct region_estimate *e = &a->series[s].region[r];
-			if (v < 0 || x->mode != mode || strcmp(x->variant, first->variant) != 0 ||
-			    other != analysis_knob(first, !knob) || e->absent ||
-			    e->kind == KIND_CONSTANT || e->kind == KIND_INSUFFICIENT)
+			if (!analysis_in_knob_sweep(a, s, knob, mode) || e->absent || e->kind == KIND_CONSTANT ||
+			    e->kind == KIND_INSUFFICIENT)
 				continue;
 			if (!points++)
 				strbuf_printf(&job->script, "$N%d_%u << EOD\n", knob, r);
-			strbuf_printf(&job->script, "%d %.4f\n", v, e->estimate_bits);
+			strbuf_printf(&job->script, "%d %.4f\n", analysis_knob(a->series[s].series, knob),
+				      e->estimate_bits);
 		}
 		if (points) {
 			strbuf_printf(&job->script, "EOD\n");
@@ -289,9 +321,10 @@ static int knob_plot(struct gnuplot_job *job, const struct analysis *a, int knob
 		return 0;
 	}
 	struct strbuf head = { 0 };
-	strbuf_printf(&head, "set title \"%s mode %d: headline bits against vm.%s\"\nset xlabel 'vm.%s'\n"
+	series_key_label(&sweep, label, sizeof(label));
+	strbuf_printf(&head, "set title \"%s: headline bits against vm.%s\"\nset xlabel 'vm.%s'\n"
 			     "set ylabel 'bits'\nset key outside right\nset grid\nset xtics 1\n%s",
-		      first->variant, mode, knob_name, knob_name, body.text);
+		      label, knob_name, knob_name, body.text);
 	gnuplot_render(job, dir, name, WIDTH, HEIGHT, head.text);
 	strbuf_free(&head);
 	strbuf_free(&body);
@@ -324,20 +357,16 @@ static unsigned plots_hist_regions(const struct analysis *a, unsigned s, unsigne
 	return chosen;
 }
 
-static void plan_plots(struct gnuplot_job *job, const struct analysis *a, const char *release,
-		       const char *dir, struct plot_list *list)
+int plots_plan(const struct analysis *a, const char *release, const char *dir, struct gnuplot_job *job,
+	       struct plot_list *list)
 {
-	char tag[96], name[128];
+	char tag[SERIES_KEY_TEXT], name[SERIES_KEY_TEXT + 16];
 	unsigned hist[PLOTS_MAX_HIST], n_hist, group_end = analysis_group_end(a, 0);
 
 	strbuf_printf(&job->script, "set encoding utf8\n");
 	for (unsigned first = 0; first < a->series_count; first = analysis_group_end(a, first)) {
-		snprintf(tag, sizeof(tag), "%s", "");
-		if (first) {
-			analysis_series_tag(a, first, tag, sizeof(tag));
-			*strrchr(tag, '-') = '\0'; /* drop "-mode<m>" */
-		}
-		snprintf(name, sizeof(name), "entropy%s%s", first ? "-" : "", tag);
+		analysis_group_tag(a, first, tag, sizeof(tag));
+		snprintf(name, sizeof(name), "entropy%s%s", first ? "-" : "", first ? tag : "");
 		entropy_plot(job, a, first, analysis_group_end(a, first), release, dir, name);
 		add_name(list, name);
 	}
@@ -355,9 +384,9 @@ static void plan_plots(struct gnuplot_job *job, const struct analysis *a, const 
 			add_name(list, name);
 		}
 	}
-	for (int knob = 0; knob < 2; knob++)
-		if (knob ? a->table->has_rnd_compat_bits : a->table->has_rnd_bits) {
-			snprintf(name, sizeof(name), "knob-%s", knob ? "mmap_rnd_compat_bits" : "mmap_rnd_bits");
+	for (int knob = 0; knob < ANALYSIS_KNOBS; knob++)
+		if (analysis_has_knob(a, knob)) {
+			snprintf(name, sizeof(name), "knob-%s", analysis_knob_name(knob));
 			if (knob_plot(job, a, knob, dir, name))
 				add_name(list, name);
 		}
@@ -367,23 +396,27 @@ static void plan_plots(struct gnuplot_job *job, const struct analysis *a, const 
 		hist_plot(job, a, group_end - 1, hist[i], dir, name);
 		add_name(list, name);
 	}
+	return job->failed || job->script.failed || list->failed ? -ENOMEM : 0;
 }
 
 int plots_draw(const struct analysis *a, const char *release, const char *dir,
 	       struct plot_list *list, struct aslr_error *err)
 {
-	static struct gnuplot_job job;
+	struct gnuplot_job job = { 0 };
 	char plots_dir[PATH_MAX];
 	int rc;
 
-	memset(&job, 0, sizeof(job));
-	list->count = 0;
 	snprintf(plots_dir, sizeof(plots_dir), "%s/plots", dir);
 	if (mkdir(plots_dir, 0755) < 0 && errno != EEXIST)
 		return aslr_error_at(err, -errno, plots_dir, 0, 0, "cannot create: %s", strerror(errno));
-	plan_plots(&job, a, release ? release : "(unknown kernel)", plots_dir, list);
-	rc = gnuplot_run(&job, err);
+	rc = plots_plan(a, release ? release : "(unknown kernel)", plots_dir, &job, list);
+	if (rc < 0) {
+		gnuplot_job_free(&job);
+		rc = aslr_error_set(err, rc, "out of memory");
+	} else {
+		rc = gnuplot_run(&job, err);
+	}
 	if (rc < 0)
-		list->count = 0;
+		plot_list_free(list);
 	return rc;
 }

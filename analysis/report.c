@@ -6,9 +6,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "anchors.h"
 #include "atomic_file.h"
 #include "conditional.h"
-#include "findings.h"
+#include "findings_text.h"
+#include "runmeta.h"
 
 static const char *str_at(const json_t *obj, const char *a, const char *b)
 {
@@ -36,8 +38,9 @@ static void machine_section(struct strbuf *sb, const json_t *run)
 
 	strbuf_printf(sb, "## Machine and kernel\n\n| | |\n|---|---|\n");
 	fact_row(sb, "hostname", json_object_get(json_object_get(run, "host"), "hostname"));
-	fact_row(sb, "kernel release", json_object_get(uname, "release"));
-	fact_row(sb, "kernel version", json_object_get(uname, "version"));
+	fact_row(sb, "kernel release", json_object_get(json_object_get(kernel, "release") ? kernel : uname, "release"));
+	fact_row(sb, "kernel version", json_object_get(json_object_get(kernel, "version") ? kernel : uname, "version"));
+	fact_row(sb, "booted under QEMU (aslr-harness --kernel)", json_object_get(json_object_get(run, "qemu"), "accelerator"));
 	fact_row(sb, "machine", json_object_get(uname, "machine"));
 	fact_row(sb, "kernel.randomize_va_space (before the run)", json_object_get(kernel, "randomize_va_space"));
 	fact_row(sb, "vm.mmap_rnd_bits", json_object_get(kernel, "mmap_rnd_bits"));
@@ -158,17 +161,9 @@ static void series_table(struct strbuf *sb, const struct analysis *a, unsigned s
 	strbuf_printf(sb, "\n");
 }
 
-static int has_plot(const struct plot_list *plots, const char *name)
-{
-	for (unsigned i = 0; plots && i < plots->count; i++)
-		if (strcmp(plots->name[i], name) == 0)
-			return 1;
-	return 0;
-}
-
 static void embed(struct strbuf *sb, const struct plot_list *plots, const char *name, const char *alt)
 {
-	if (has_plot(plots, name))
+	if (plot_list_has(plots, name))
 		strbuf_printf(sb, "![%s](plots/%s.png)\n\n", alt, name);
 }
 
@@ -191,6 +186,7 @@ static void results_section(struct strbuf *sb, const struct analysis *a, const s
 	for (unsigned s = 0; s < a->series_count; s++) {
 		char label[200];
 		analysis_series_label(a, s, label, sizeof(label));
+		anchor_write(sb, a, ANCHOR_RESULTS, s);
 		strbuf_printf(sb, "### %s (N = %zu)\n\n", label, a->series[s].series->rows);
 		series_table(sb, a, s);
 		analysis_series_tag(a, s, tag, sizeof(tag));
@@ -209,16 +205,15 @@ static void results_section(struct strbuf *sb, const struct analysis *a, const s
 
 static void cluster_list(struct strbuf *sb, const struct analysis *a, unsigned s)
 {
-	static struct region_block block[MAX_BLOCKS];
-	unsigned n = conditional_blocks(a, s, block);
+	const struct region_blocks *block = &a->series[s].blocks;
 
 	strbuf_printf(sb, "Blocks that move as one (their offsets never changed, so one leak reveals all):");
-	for (unsigned b = 0; b < n; b++) {
+	for (unsigned b = 0; b < block->count; b++) {
 		strbuf_printf(sb, "%s", b ? ";" : "");
-		for (unsigned i = 0; i < block[b].size; i++)
-			strbuf_printf(sb, "%s %s", i ? "," : "", a->table->region[block[b].member[i]]);
+		for (unsigned i = block->start[b]; i < block->start[b + 1]; i++)
+			strbuf_printf(sb, "%s %s", i > block->start[b] ? "," : "", a->table->region[block->member[i]]);
 	}
-	strbuf_printf(sb, "%s.\n\n", n ? "" : " none");
+	strbuf_printf(sb, "%s.\n\n", block->count ? "" : " none");
 }
 
 /* What the bits of A left rest on: B's low bits, A - B, or A alone (capped). */
@@ -272,6 +267,7 @@ static void leaks_section(struct strbuf *sb, const struct analysis *a, const str
 		for (unsigned r = 0; r < a->table->region_count; r++)
 			moving |= estimate_moves(&a->series[s].region[r]);
 		analysis_series_label(a, s, label, sizeof(label));
+		anchor_write(sb, a, ANCHOR_LEAKS, s);
 		strbuf_printf(sb, "### %s\n\n", label);
 		if (!moving) {
 			strbuf_printf(sb, "Nothing moves: nothing is left to leak.\n\n");
@@ -298,24 +294,22 @@ static void headline_cell(struct strbuf *sb, const struct region_estimate *e)
 /* Region x variant per mode, at the first series' knob values. */
 static void variants_section(struct strbuf *sb, const struct analysis *a)
 {
-	const char *variants[64];
-	unsigned nv = analysis_variants(a, variants, 64);
-	const struct sample_series *first = a->series[0].series;
+	unsigned nv = a->variant_count;
 
 	if (nv < 2)
 		return;
 	strbuf_printf(sb, "## Probe variants\n\nThe same probe built as different kinds of program; headline bits "
 			  "(≤: only an upper bound), – where the variant has no such region, ? too few samples.\n\n");
 	for (int mode = 0; mode <= 2; mode++) {
-		int idx[64], any = 0;
-		for (unsigned v = 0; v < nv; v++)
-			any |= (idx[v] = analysis_find_series(a, variants[v], mode, first->rnd_bits,
-							      first->rnd_compat_bits)) >= 0;
-		if (!any)
+		int any = -1;
+		for (unsigned v = 0; v < nv && any < 0; v++)
+			any = analysis_variant_series(a, v, mode);
+		if (any < 0)
 			continue;
+		anchor_write(sb, a, ANCHOR_VARIANTS, (unsigned)any);
 		strbuf_printf(sb, "### Mode %d\n\n| region |", mode);
 		for (unsigned v = 0; v < nv; v++)
-			strbuf_printf(sb, " %s |", variants[v]);
+			strbuf_printf(sb, " %s |", a->variant[v]);
 		strbuf_printf(sb, "\n|---|");
 		for (unsigned v = 0; v < nv; v++)
 			strbuf_printf(sb, "---|");
@@ -323,10 +317,11 @@ static void variants_section(struct strbuf *sb, const struct analysis *a)
 		for (unsigned r = 0; r < a->table->region_count; r++) {
 			strbuf_printf(sb, "| %s |", a->table->region[r]);
 			for (unsigned v = 0; v < nv; v++) {
-				if (idx[v] < 0)
+				int s = analysis_variant_series(a, v, mode);
+				if (s < 0)
 					strbuf_printf(sb, " |");
 				else
-					headline_cell(sb, &a->series[idx[v]].region[r]);
+					headline_cell(sb, &a->series[s].region[r]);
 			}
 			strbuf_printf(sb, "\n");
 		}
@@ -337,10 +332,12 @@ static void variants_section(struct strbuf *sb, const struct analysis *a)
 /* Region x knob value, for every series that swept a knob. */
 static void knobs_section(struct strbuf *sb, const struct analysis *a, const struct plot_list *plots)
 {
-	if (!a->table->has_rnd_bits && !a->table->has_rnd_compat_bits)
+	if (!analysis_has_knob(a, 0) && !analysis_has_knob(a, 1))
 		return;
+	anchor_write(sb, a, ANCHOR_KNOBS, 0);
 	strbuf_printf(sb, "## Kernel knobs\n\nEach value of a swept knob is a series of its own; headline bits "
-			  "(≤: only an upper bound, ?: too few samples).\n\n| variant | mode | mmap_rnd_bits | mmap_rnd_compat_bits |");
+			  "(≤: only an upper bound, ?: too few samples).\n\n| variant | mode | %s | %s |",
+		      analysis_knob_name(0), analysis_knob_name(1));
 	for (unsigned r = 0; r < a->table->region_count; r++)
 		strbuf_printf(sb, " %s |", a->table->region[r]);
 	strbuf_printf(sb, "\n|---|---|---|---|");
@@ -361,8 +358,12 @@ static void knobs_section(struct strbuf *sb, const struct analysis *a, const str
 		strbuf_printf(sb, "\n");
 	}
 	strbuf_printf(sb, "\n");
-	embed(sb, plots, "knob-mmap_rnd_bits", "headline bits against vm.mmap_rnd_bits");
-	embed(sb, plots, "knob-mmap_rnd_compat_bits", "headline bits against vm.mmap_rnd_compat_bits");
+	for (int knob = 0; knob < ANALYSIS_KNOBS; knob++) {
+		char name[64], alt[96];
+		snprintf(name, sizeof(name), "knob-%s", analysis_knob_name(knob));
+		snprintf(alt, sizeof(alt), "headline bits against vm.%s", analysis_knob_name(knob));
+		embed(sb, plots, name, alt);
+	}
 }
 
 static void reproduce_section(struct strbuf *sb, const json_t *run, const char *source)
@@ -408,29 +409,35 @@ void report_build(struct strbuf *sb, const struct analysis *a, const json_t *run
 		  const struct plot_list *plots, const char *plots_note)
 {
 	const char *host = run ? str_at(json_object_get(run, "host"), "hostname", NULL) : NULL;
-	const char *release = run ? str_at(json_object_get(json_object_get(run, "host"), "uname"), "release", NULL) : NULL;
+	const char *release = run ? runmeta_kernel_release(run) : NULL;
+	struct finding_list findings;
+	int have_findings = findings_compute(a, &findings) == 0;
 
 	strbuf_printf(sb, "# ASLR entropy: %s, Linux %s\n\n", host ? host : "unknown host", release ? release : "(unknown)");
 	strbuf_printf(sb, "%u series (%zu samples in all) from `%s`, analyzed by aslr-entropy %s.\n\n", a->series_count,
 		      a->table->rows, a->table->source, ASLR_VERSION);
+	if (have_findings)
+		findings_key_section(sb, a, &findings, plots);
+	warnings_section(sb, a);
+	if (have_findings)
+		findings_full_section(sb, a, &findings, plots);
+	else
+		sb->failed = 1;
 	if (run && json_object_size(run)) {
 		machine_section(sb, run);
 		run_section(sb, run);
 	} else {
 		strbuf_printf(sb, "No run.json was found beside the samples: machine facts are unknown.\n\n");
 	}
-	warnings_section(sb, a);
 	if (plots_note)
 		strbuf_printf(sb, "> Plots: %s\n\n", plots_note);
 	results_section(sb, a, plots);
 	variants_section(sb, a);
 	knobs_section(sb, a, plots);
 	leaks_section(sb, a, plots);
-	strbuf_printf(sb, "## Findings\n\n");
-	if (!findings_write(sb, a))
-		strbuf_printf(sb, "- Nothing stands out.\n");
-	strbuf_printf(sb, "\n");
 	reproduce_section(sb, run, a->table->source);
+	if (have_findings)
+		findings_free(&findings);
 }
 
 int report_write(const struct analysis *a, const json_t *run, const struct plot_list *plots,

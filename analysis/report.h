@@ -6,9 +6,9 @@
 
 #include <jansson.h>
 
+#include "analysis.h"
 #include "error.h"
 #include "plots.h"
-#include "summary.h"
 
 /* run: run.json or NULL (a bare CSV). plots: what was drawn (count 0: none);
  * plots_note: why there are no plots, or NULL. */

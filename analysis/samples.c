@@ -34,12 +34,6 @@ static int parse_header(struct parser *p, const char *line, size_t len)
 	return p->row.value ? 0 : aslr_error_set(p->err, -ENOMEM, "out of memory");
 }
 
-int samples_parse_value(const char *cell, size_t len, uint64_t *out, const char **why,
-			size_t *bad_offset)
-{
-	return samples_csv_parse_value(cell, len, out, why, bad_offset);
-}
-
 struct series_key samples_series_key(const struct sample_series *s)
 {
 	return (struct series_key){ s->variant, s->mode, s->rnd_bits, s->rnd_compat_bits };
@@ -308,6 +302,8 @@ int samples_load(struct sample_table *t, const char *path, struct aslr_error *er
 
 	parser_init(&p, t, path, err);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) /* a path that names nothing: bad input, as a wrong operand */
+		return aslr_error_input(err, -ENOENT, path, 0, 0, "cannot open: %s", strerror(ENOENT));
 	if (fd < 0)
 		return aslr_error_at(err, -errno, path, 0, 0, "cannot open: %s", strerror(errno));
 	buf = malloc(READ_CHUNK + SAMPLES_LINE_MAX + 2);

@@ -54,10 +54,6 @@ int samples_load_buffer(struct sample_table *table, const char *name, const char
 
 void samples_free(struct sample_table *table);
 
-/* samples_csv_parse_value, under the name the tests know. */
-int samples_parse_value(const char *cell, size_t len, uint64_t *out, const char **why,
-			size_t *bad_offset);
-
 /* The key of a series (borrowing s->variant): for series_key_equal, _label and _tag. */
 struct series_key samples_series_key(const struct sample_series *s);
 

@@ -9,149 +9,7 @@
 
 #include "atomic_file.h"
 #include "conditional.h"
-
-int analysis_compute(struct analysis *a, const struct sample_table *t, struct aslr_error *err)
-{
-	size_t most = 0;
-	uint64_t *scratch;
-	int rc = 0;
-
-	memset(a, 0, sizeof(*a));
-	a->table = t;
-	for (unsigned s = 0; s < t->series_count; s++)
-		if (t->series[s].rows > most)
-			most = t->series[s].rows;
-	a->series = calloc(t->series_count, sizeof(*a->series));
-	scratch = malloc(2 * most * sizeof(uint64_t) + 1);
-	if (!a->series || !scratch) {
-		rc = aslr_error_set(err, -ENOMEM, "out of memory");
-		goto out_free;
-	}
-	a->series_count = t->series_count;
-	for (unsigned s = 0; s < t->series_count && rc == 0; s++) {
-		struct series_summary *sum = &a->series[s];
-		sum->series = &t->series[s];
-		sum->region = calloc(t->region_count, sizeof(*sum->region));
-		if (!sum->region) {
-			rc = aslr_error_set(err, -ENOMEM, "out of memory");
-			break;
-		}
-		for (unsigned r = 0; r < t->region_count && rc == 0; r++)
-			if (estimate_column(sum->series->column[r].data, sum->series->rows, scratch,
-					    &sum->region[r]) < 0)
-				rc = aslr_error_set(err, -ENOMEM, "out of memory");
-	}
-out_free:
-	free(scratch);
-	if (rc < 0)
-		analysis_free(a);
-	return rc;
-}
-
-static int same_group(const struct sample_series *x, const struct sample_series *y)
-{
-	return strcmp(x->variant, y->variant) == 0 && x->rnd_bits == y->rnd_bits &&
-	       x->rnd_compat_bits == y->rnd_compat_bits;
-}
-
-unsigned analysis_group_end(const struct analysis *a, unsigned first)
-{
-	unsigned last = first + 1;
-
-	while (last < a->series_count && same_group(a->series[first].series, a->series[last].series))
-		last++;
-	return last;
-}
-
-void analysis_series_tag(const struct analysis *a, unsigned s, char *buf, size_t size)
-{
-	const struct sample_series *x = a->series[s].series;
-	int n = 0;
-
-	buf[0] = '\0';
-	if (analysis_group_end(a, 0) < a->series_count) {
-		n = snprintf(buf, size, "%s-", x->variant);
-		if (x->rnd_bits >= 0)
-			n += snprintf(buf + n, size - (size_t)n, "rnd%d-", x->rnd_bits);
-		if (x->rnd_compat_bits >= 0)
-			n += snprintf(buf + n, size - (size_t)n, "compat%d-", x->rnd_compat_bits);
-	}
-	snprintf(buf + n, size - (size_t)n, "mode%d", x->mode);
-}
-
-void analysis_series_label(const struct analysis *a, unsigned s, char *buf, size_t size)
-{
-	const struct sample_series *x = a->series[s].series;
-	int n = snprintf(buf, size, "%s mode %d", x->variant, x->mode);
-
-	if (x->rnd_bits >= 0 && n >= 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - (size_t)n, ", mmap_rnd_bits %d", x->rnd_bits);
-	if (x->rnd_compat_bits >= 0 && n >= 0 && (size_t)n < size)
-		snprintf(buf + n, size - (size_t)n, ", mmap_rnd_compat_bits %d", x->rnd_compat_bits);
-}
-
-int analysis_find_series(const struct analysis *a, const char *variant, int mode, int rnd_bits,
-			 int rnd_compat_bits)
-{
-	for (unsigned s = 0; s < a->series_count; s++) {
-		const struct sample_series *x = a->series[s].series;
-		if (x->mode == mode && x->rnd_bits == rnd_bits && x->rnd_compat_bits == rnd_compat_bits &&
-		    strcmp(x->variant, variant) == 0)
-			return (int)s;
-	}
-	return -1;
-}
-
-int analysis_highest_mode(const struct analysis *a)
-{
-	int mode = -1;
-
-	for (unsigned s = 0; s < a->series_count; s++)
-		mode = a->series[s].series->mode > mode ? a->series[s].series->mode : mode;
-	return mode;
-}
-
-int analysis_knob(const struct sample_series *x, int knob)
-{
-	return knob ? x->rnd_compat_bits : x->rnd_bits;
-}
-
-unsigned analysis_variants(const struct analysis *a, const char **names, unsigned max)
-{
-	unsigned n = 0;
-
-	for (unsigned s = 0; s < a->series_count; s++) {
-		unsigned i = 0;
-		while (i < n && strcmp(names[i], a->series[s].series->variant) != 0)
-			i++;
-		if (i == n && n < max)
-			names[n++] = a->series[s].series->variant;
-	}
-	return n;
-}
-
-int analysis_offset_constant(const struct analysis *a, unsigned s, unsigned r, unsigned q)
-{
-	const struct sample_series *x = a->series[s].series;
-	const uint64_t *u = x->column[r].data, *v = x->column[q].data;
-
-	for (size_t i = 1; i < x->rows; i++)
-		if (u[i] - v[i] != u[0] - v[0])
-			return 0;
-	return 1;
-}
-
-void analysis_free(struct analysis *a)
-{
-	for (unsigned s = 0; s < a->series_count; s++) {
-		free(a->series[s].region);
-		free(a->series[s].pair);
-		free(a->series[s].given);
-	}
-	free(a->series);
-	a->series = NULL;
-	a->series_count = 0;
-}
+#include "expect.h"
 
 static json_t *real_or_null(double v)
 {
@@ -218,6 +76,89 @@ json_t *summary_region_json(const struct region_estimate *e)
 	return obj;
 }
 
+/* [["mmap", "libc", ...], ...]: the clusters of two or more regions of series s. */
+static json_t *clusters_json(const struct analysis *a, unsigned s)
+{
+	const struct region_blocks *block = &a->series[s].blocks;
+	json_t *list = json_array();
+
+	for (unsigned b = 0; b < block->count; b++) {
+		json_t *members = json_array();
+		for (unsigned i = block->start[b]; i < block->start[b + 1]; i++)
+			json_array_append_new(members, json_string(a->table->region[block->member[i]]));
+		json_array_append_new(list, members);
+	}
+	return list;
+}
+
+/* One cell of the matrix: the fields of A - B, with the headline H(A | B) (docs/leaks.md). */
+static json_t *leak_json(const struct analysis *a, unsigned s, unsigned r_a, unsigned r_b)
+{
+	struct leak_estimate leak;
+	struct region_estimate e;
+	const struct lowbits_estimate *g;
+	json_t *obj;
+	int k;
+
+	conditional_leak(a, s, r_a, r_b, &leak);
+	g = leak.given;
+	k = g->low_bits;
+	e = *leak.difference;
+	e.estimate_bits = leak.bits;
+	e.kind = leak.kind;
+	/* a constant A - B reads as all 0 once shifted to start at 0: absent is about the regions */
+	e.absent = a->series[s].region[r_a].absent || a->series[s].region[r_b].absent;
+	obj = summary_region_json(&e);
+	json_object_set_new(obj, "difference_bits", isnan(leak.difference->estimate_bits)
+							    ? json_null()
+							    : json_real(leak.difference->estimate_bits));
+	json_object_set_new(obj, "difference_kind", json_string(estimate_kind_name(leak.difference->kind)));
+	json_object_set_new(obj, "given_low_bits", k < 0 ? json_null() : json_integer(k));
+	json_object_set_new(obj, "given_pairs", k < 0 ? json_null() : json_integer((json_int_t)g->pairs[k]));
+	json_object_set_new(obj, "given_collisions",
+			    k < 0 ? json_null() : json_integer((json_int_t)g->collisions[k]));
+	json_object_set_new(obj, "conditional_bits", k < 0 ? json_null() : json_real(g->bits));
+	json_object_set_new(obj, "conditional_ci", k < 0 ? json_null() : json_pack("[f, f]", g->ci_low, g->ci_high));
+	json_object_set_new(obj, "estimate_source", json_string(conditional_source_name(leak.source)));
+	json_object_set_new(obj, "capped_by_own_estimate", json_boolean(leak.source == LEAK_FROM_OWN));
+	return obj;
+}
+
+/* {"A": {"B": {...}}}: the leak matrix of series s (docs/leaks.md). */
+static json_t *matrix_json(const struct analysis *a, unsigned s)
+{
+	const struct sample_table *t = a->table;
+	json_t *matrix = json_object();
+
+	for (unsigned r_a = 0; r_a < t->region_count; r_a++) {
+		json_t *row = json_object();
+		for (unsigned r_b = 0; r_b < t->region_count; r_b++)
+			if (r_a != r_b)
+				json_object_set_new(row, t->region[r_b], leak_json(a, s, r_a, r_b));
+		json_object_set_new(matrix, t->region[r_a], row);
+	}
+	return matrix;
+}
+
+/* {"A": {"best_leak": "B", "bits_before", ...}}: the best leak of every region of series s. */
+static json_t *leaks_json(const struct analysis *a, unsigned s)
+{
+	const struct sample_table *t = a->table;
+	json_t *leaks = json_object();
+
+	for (unsigned r = 0; r < t->region_count; r++) {
+		double before = a->series[s].region[r].estimate_bits, left;
+		int best = conditional_best_leak(a, s, r, &left);
+		if (best < 0)
+			continue;
+		json_object_set_new(leaks, t->region[r],
+				    json_pack("{s:s, s:f, s:f, s:f, s:f}", "best_leak", t->region[best],
+					      "bits_before", before, "bits_left", left, "guesses_before",
+					      conditional_guesses(before), "guesses_after", conditional_guesses(left)));
+	}
+	return leaks;
+}
+
 static json_t *series_json(const struct analysis *a, unsigned index)
 {
 	const struct sample_table *t = a->table;
@@ -225,18 +166,20 @@ static json_t *series_json(const struct analysis *a, unsigned index)
 	json_t *regions = json_object();
 	json_t *obj = json_pack("{s:s, s:i}", "variant", s->series->variant, "mode", s->series->mode);
 
-	if (t->has_rnd_bits)
-		json_object_set_new(obj, "mmap_rnd_bits", json_integer(s->series->rnd_bits));
-	if (t->has_rnd_compat_bits)
-		json_object_set_new(obj, "mmap_rnd_compat_bits", json_integer(s->series->rnd_compat_bits));
+	for (int knob = 0; knob < ANALYSIS_KNOBS; knob++)
+		if (analysis_has_knob(a, knob))
+			json_object_set_new(obj, analysis_knob_name(knob), json_integer(analysis_knob(s->series, knob)));
 	json_object_set_new(obj, "samples", json_integer((json_int_t)s->series->rows));
-	for (unsigned r = 0; r < t->region_count; r++)
-		json_object_set_new(regions, t->region[r], summary_region_json(&s->region[r]));
+	for (unsigned r = 0; r < t->region_count; r++) {
+		json_t *region = summary_region_json(&s->region[r]);
+		expect_to_json(region, a, index, r);
+		json_object_set_new(regions, t->region[r], region);
+	}
 	json_object_set_new(obj, "regions", regions);
-	json_object_set_new(obj, "clusters", conditional_clusters_json(a, index));
+	json_object_set_new(obj, "clusters", clusters_json(a, index));
 	if (s->pair) {
-		json_object_set_new(obj, "conditional", conditional_json(a, index));
-		json_object_set_new(obj, "leaks", conditional_leaks_json(a, index));
+		json_object_set_new(obj, "conditional", matrix_json(a, index));
+		json_object_set_new(obj, "leaks", leaks_json(a, index));
 	}
 	return obj;
 }
@@ -252,81 +195,95 @@ json_t *summary_to_json(const struct analysis *a, const json_t *run)
 }
 
 /* One CSV number: empty for null, %.6g otherwise. */
-static void csv_num(char **p, double v)
+static void csv_num(struct strbuf *sb, double v)
 {
-	*p += isfinite(v) ? sprintf(*p, ",%.6g", v) : sprintf(*p, ",");
+	if (isfinite(v))
+		strbuf_printf(sb, ",%.6g", v);
+	else
+		strbuf_printf(sb, ",");
 }
 
-static void csv_bit(char **p, int bit)
+static void csv_bit(struct strbuf *sb, int bit)
 {
-	*p += bit < 0 ? sprintf(*p, ",") : sprintf(*p, ",%d", bit);
+	if (bit < 0)
+		strbuf_printf(sb, ",");
+	else
+		strbuf_printf(sb, ",%d", bit);
 }
 
-static size_t csv_row(char *buf, const struct sample_table *t, const struct sample_series *s,
-		      const char *region, const struct region_estimate *e)
+static const char *csv_bool(int v)
 {
-	char *p = buf;
+	return v ? ",true" : ",false";
+}
 
-	p += sprintf(p, "%s,%d", s->variant, s->mode);
-	if (t->has_rnd_bits)
-		p += sprintf(p, ",%d", s->rnd_bits);
-	if (t->has_rnd_compat_bits)
-		p += sprintf(p, ",%d", s->rnd_compat_bits);
-	p += sprintf(p, ",%s,%llu,%llu", region, (unsigned long long)e->samples,
-		     (unsigned long long)e->distinct);
-	csv_bit(&p, e->alignment_bit);
-	csv_bit(&p, e->highest_bit);
-	p += sprintf(p, ",%d", e->varying_bits);
-	csv_num(&p, e->bit_entropy_sum);
-	csv_num(&p, e->range_bits);
-	p += sprintf(p, ",%llu", (unsigned long long)e->collision_pairs);
-	csv_num(&p, e->collision_bits);
-	csv_num(&p, e->collision_ci_low);
-	csv_num(&p, e->collision_ci_high);
-	csv_num(&p, e->collision_lower_bound);
-	csv_num(&p, e->min_entropy_bits);
-	csv_num(&p, e->shannon_mm_bits);
-	p += sprintf(p, ",%s", e->saturated ? "true" : "false");
-	csv_num(&p, e->chi2_p);
-	csv_num(&p, e->estimate_bits);
-	p += sprintf(p, ",%s,%s,%llu,%llu", estimate_kind_name(e->kind), e->absent ? "true" : "false",
-		     (unsigned long long)e->missing, (unsigned long long)e->mcv_count);
-	csv_num(&p, e->mcv_share);
-	p += sprintf(p, ",%s", e->shannon_saturated ? "true" : "false");
-	csv_num(&p, e->serial_lag1_p);
-	csv_num(&p, e->runs_p);
-	p += sprintf(p, ",%s\n", e->serial_rejected ? "true" : "false");
-	return (size_t)(p - buf);
+/* The series' fixed columns, as samples.csv has them (samples_csv.h). */
+static void csv_series(struct strbuf *sb, const struct analysis *a, const struct sample_series *s)
+{
+	strbuf_printf(sb, "%s,%d", s->variant, s->mode);
+	for (int knob = 0; knob < ANALYSIS_KNOBS; knob++)
+		if (analysis_has_knob(a, knob))
+			strbuf_printf(sb, ",%d", analysis_knob(s, knob));
+}
+
+static void csv_row(struct strbuf *sb, const struct analysis *a, const struct sample_series *s, unsigned region_index,
+		    const struct region_estimate *e)
+{
+	const char *region = a->table->region[region_index];
+
+	csv_series(sb, a, s);
+	strbuf_printf(sb, ",%s,%llu,%llu", region, (unsigned long long)e->samples, (unsigned long long)e->distinct);
+	csv_bit(sb, e->alignment_bit);
+	csv_bit(sb, e->highest_bit);
+	strbuf_printf(sb, ",%d", e->varying_bits);
+	csv_num(sb, e->bit_entropy_sum);
+	csv_num(sb, e->range_bits);
+	strbuf_printf(sb, ",%llu", (unsigned long long)e->collision_pairs);
+	csv_num(sb, e->collision_bits);
+	csv_num(sb, e->collision_ci_low);
+	csv_num(sb, e->collision_ci_high);
+	csv_num(sb, e->collision_lower_bound);
+	csv_num(sb, e->min_entropy_bits);
+	csv_num(sb, e->shannon_mm_bits);
+	strbuf_printf(sb, "%s", csv_bool(e->saturated));
+	csv_num(sb, e->chi2_p);
+	csv_num(sb, e->estimate_bits);
+	strbuf_printf(sb, ",%s%s,%llu,%llu", estimate_kind_name(e->kind), csv_bool(e->absent),
+		      (unsigned long long)e->missing, (unsigned long long)e->mcv_count);
+	csv_num(sb, e->mcv_share);
+	strbuf_printf(sb, "%s", csv_bool(e->shannon_saturated));
+	csv_num(sb, e->serial_lag1_p);
+	csv_num(sb, e->runs_p);
+	strbuf_printf(sb, "%s", csv_bool(e->serial_rejected));
+	expect_to_csv(sb, a, (unsigned)(s - a->table->series), region_index);
+	strbuf_printf(sb, "\n");
+}
+
+static void csv_header(struct strbuf *sb, const struct analysis *a)
+{
+	strbuf_printf(sb, "%s,%s", samples_csv_column_name(SAMPLES_CSV_VARIANT), samples_csv_column_name(SAMPLES_CSV_MODE));
+	for (int knob = 0; knob < ANALYSIS_KNOBS; knob++)
+		if (analysis_has_knob(a, knob))
+			strbuf_printf(sb, ",%s", analysis_knob_name(knob));
+	strbuf_printf(sb, ",region,samples,distinct,alignment_bit,highest_bit,varying_bits,bit_entropy_sum,range_bits,"
+			  "collision_pairs,collision_bits,collision_ci_low,collision_ci_high,collision_lower_bound,"
+			  "min_entropy_bits,shannon_mm_bits,saturated,chi2_p,estimate_bits,estimate_kind,absent,missing,"
+			  "mcv_count,mcv_share,shannon_saturated,serial_lag1_p,runs_p,serial_rejected,%s\n", EXPECT_CSV_COLUMNS);
 }
 
 static int write_csv(const struct analysis *a, const char *path, struct aslr_error *err)
 {
 	const struct sample_table *t = a->table;
-	struct aslr_atomic_file f;
-	char row[1024];
-	int rc = aslr_atomic_open(&f, path, err);
-	size_t n;
+	struct strbuf sb = { 0 };
+	int rc;
 
-	if (rc < 0)
-		return rc;
-	n = (size_t)sprintf(row, "variant,mode%s%s,region,samples,distinct,alignment_bit,highest_bit,"
-			    "varying_bits,bit_entropy_sum,range_bits,collision_pairs,collision_bits,"
-			    "collision_ci_low,collision_ci_high,collision_lower_bound,min_entropy_bits,"
-			    "shannon_mm_bits,saturated,chi2_p,estimate_bits,estimate_kind,absent,missing,"
-			    "mcv_count,mcv_share,shannon_saturated,serial_lag1_p,runs_p,serial_rejected\n",
-			    t->has_rnd_bits ? ",mmap_rnd_bits" : "",
-			    t->has_rnd_compat_bits ? ",mmap_rnd_compat_bits" : "");
-	rc = aslr_atomic_write(&f, row, n, err);
-	for (unsigned s = 0; s < a->series_count && rc == 0; s++)
-		for (unsigned r = 0; r < t->region_count && rc == 0; r++) {
-			n = csv_row(row, t, a->series[s].series, t->region[r], &a->series[s].region[r]);
-			rc = aslr_atomic_write(&f, row, n, err);
-		}
-	if (rc < 0) {
-		aslr_atomic_abort(&f);
-		return rc;
-	}
-	return aslr_atomic_commit(&f, err);
+	csv_header(&sb, a);
+	for (unsigned s = 0; s < a->series_count; s++)
+		for (unsigned r = 0; r < t->region_count; r++)
+			csv_row(&sb, a, a->series[s].series, r, &a->series[s].region[r]);
+	rc = sb.failed ? aslr_error_set(err, -ENOMEM, "cannot format summary.csv: out of memory")
+		       : aslr_write_file_atomic(path, sb.text, sb.len, err);
+	strbuf_free(&sb);
+	return rc;
 }
 
 static int write_json(const struct analysis *a, const json_t *run, const char *path,

@@ -1,5 +1,6 @@
 #include "table.h"
 
+#include "birthday.h"
 #include "conditional.h"
 
 #include <math.h>
@@ -35,13 +36,12 @@ void table_cell(char *buf, size_t size, const struct region_estimate *e)
 	}
 }
 
-static void group_title(FILE *out, const struct sample_series *s, size_t n_min, size_t n_max)
+static void group_title(FILE *out, const struct analysis *a, unsigned first, size_t n_min, size_t n_max)
 {
-	fprintf(out, "\n%s", s->variant);
-	if (s->rnd_bits >= 0)
-		fprintf(out, ", mmap_rnd_bits=%d", s->rnd_bits);
-	if (s->rnd_compat_bits >= 0)
-		fprintf(out, ", mmap_rnd_compat_bits=%d", s->rnd_compat_bits);
+	char label[SERIES_KEY_TEXT];
+
+	analysis_group_label(a, first, label, sizeof(label));
+	fprintf(out, "\n%s", label);
 	if (n_min == n_max)
 		fprintf(out, ": bits of randomness per region, N = %zu per mode\n", n_min);
 	else
@@ -63,7 +63,7 @@ static void print_group(FILE *out, const struct analysis *a, unsigned first, uns
 		n_min = n < n_min ? n : n_min;
 		n_max = n > n_max ? n : n_max;
 	}
-	group_title(out, a->series[first].series, n_min, n_max);
+	group_title(out, a, first, n_min, n_max);
 	fprintf(out, "%-*s", width, "region");
 	for (unsigned s = first; s < last; s++) {
 		snprintf(cell, sizeof(cell), "mode %d", a->series[s].series->mode);
@@ -90,14 +90,15 @@ static void print_notes(FILE *out, const struct analysis *a, const char *title, 
 
 	for (unsigned s = 0; s < a->series_count; s++) {
 		unsigned char done[SAMPLES_MAX_COLUMNS] = { 0 };
+		char label[SERIES_KEY_TEXT];
+		analysis_series_label(a, s, label, sizeof(label));
 		for (unsigned r = 0; r < t->region_count; r++) {
 			char text[256], other[256];
 			if (done[r] || !note(&a->series[s].region[r], text, sizeof(text)))
 				continue;
 			if (!header++)
 				fprintf(out, "\n%s\n", title);
-			int col = fprintf(out, "  %s mode %d, %s: %s", a->series[s].series->variant,
-					  a->series[s].series->mode, text, t->region[r]);
+			int col = fprintf(out, "  %s, %s: %s", label, text, t->region[r]);
 			for (unsigned q = r + 1; q < t->region_count; q++) {
 				if (done[q] || !note(&a->series[s].region[q], other, sizeof(other)) ||
 				    strcmp(text, other) != 0)
@@ -132,21 +133,56 @@ static int needed_note(const struct region_estimate *e, char *buf, size_t size)
 	if (!estimate_kind_is_bound(e->kind))
 		return 0;
 	snprintf(buf, size, "<= %.1f bits: %.2g / %.2g", e->estimate_bits,
-		 estimate_samples_needed(e->estimate_bits, 10), estimate_samples_needed(e->estimate_bits, 100));
+		 birthday_samples_for_pairs(e->estimate_bits, 10), birthday_samples_for_pairs(e->estimate_bits, 100));
 	return 1;
+}
+
+/* " {a b c}" per block of series s, wrapped before column 100; returns the column. */
+static int print_blocks(FILE *out, const struct analysis *a, unsigned s, int col)
+{
+	const struct region_blocks *block = &a->series[s].blocks;
+
+	for (unsigned b = 0; b < block->count; b++) {
+		struct strbuf text = { 0 };
+		for (unsigned i = block->start[b]; i < block->start[b + 1]; i++)
+			strbuf_printf(&text, "%s%s", i > block->start[b] ? " " : " {", a->table->region[block->member[i]]);
+		if (text.failed)
+			continue;
+		if (col + (int)text.len + 1 > 99)
+			col = fprintf(out, "\n   ");
+		col += fprintf(out, "%s}", text.text);
+		strbuf_free(&text);
+	}
+	return col;
+}
+
+/* " A|B 12.3" for the best leak of every region of series s that has one. */
+static void print_best_leaks(FILE *out, const struct analysis *a, unsigned s, int col)
+{
+	const struct sample_table *t = a->table;
+
+	for (unsigned r = 0; r < t->region_count; r++) {
+		char item[200];
+		double left;
+		int best = conditional_best_leak(a, s, r, &left), len;
+		if (best < 0 || !(left > 0)) /* NAN: a pair with too few samples */
+			continue;
+		len = snprintf(item, sizeof(item), " %s|%s %.1f", t->region[r], t->region[best], left);
+		if (col + len > 99)
+			col = fprintf(out, "\n   ");
+		col += fprintf(out, "%s", item);
+	}
 }
 
 /* One line per series: its blocks, then the best leak of every region outside them. */
 static void print_leaks(FILE *out, const struct analysis *a)
 {
-	const struct sample_table *t = a->table;
 	int header = 0;
 
 	for (unsigned s = 0; s < a->series_count && a->series[s].pair; s++) {
-		static struct region_block block[MAX_BLOCKS];
-		unsigned n = conditional_blocks(a, s, block);
-		int col, moving = 0;
-		for (unsigned r = 0; r < t->region_count; r++)
+		char label[SERIES_KEY_TEXT];
+		int moving = 0;
+		for (unsigned r = 0; r < a->table->region_count; r++)
 			moving |= estimate_moves(&a->series[s].region[r]);
 		if (!moving)
 			continue;
@@ -154,28 +190,8 @@ static void print_leaks(FILE *out, const struct analysis *a)
 			fprintf(out, "\nleaks: {blocks that move as one}, then A|B = bits of A left once B leaked "
 				     "(best leak):\nH(A|B) from A - B given B's low bits; H(A - B) alone is an upper "
 				     "bound\n");
-		col = fprintf(out, "  %s mode %d:", a->series[s].series->variant, a->series[s].series->mode);
-		for (unsigned b = 0; b < n; b++) {
-			char text[400];
-			int len = 0;
-			for (unsigned i = 0; i < block[b].size && len < 300; i++)
-				len += snprintf(text + len, sizeof(text) - (size_t)len, "%s%s", i ? " " : "{",
-						t->region[block[b].member[i]]);
-			if (col + len + 2 > 99)
-				col = fprintf(out, "\n   ");
-			col += fprintf(out, " %s}", text);
-		}
-		for (unsigned r = 0; r < t->region_count; r++) {
-			char item[200];
-			double left;
-			int best = conditional_best_leak(a, s, r, &left), len;
-			if (best < 0 || !(left > 0)) /* NAN: a pair with too few samples */
-				continue;
-			len = snprintf(item, sizeof(item), " %s|%s %.1f", t->region[r], t->region[best], left);
-			if (col + len > 99)
-				col = fprintf(out, "\n   ");
-			col += fprintf(out, "%s", item);
-		}
+		analysis_series_label(a, s, label, sizeof(label));
+		print_best_leaks(out, a, s, print_blocks(out, a, s, fprintf(out, "  %s:", label)));
 		fputc('\n', out);
 	}
 }

@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "summary.h"
+#include "analysis.h"
 
 void table_print(FILE *out, const struct analysis *a);
 

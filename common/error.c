@@ -69,6 +69,16 @@ int aslr_error_input(struct aslr_error *err, int code, const char *file, long li
 	return code;
 }
 
+int aslr_error_gate(struct aslr_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fill(err, ASLR_ERR_GATE, NULL, 0, 0, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
 void aslr_error_format(const struct aslr_error *err, char *buf, size_t size)
 {
 	if (err->file[0] && err->line > 0 && err->column > 0)

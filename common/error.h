@@ -51,6 +51,10 @@ int aslr_error_input(struct aslr_error *err, int code, const char *file, long li
 		     long column, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
+/* A regression gate tripped (exit 3). */
+int aslr_error_gate(struct aslr_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* "FILE:LINE:COLUMN: text" (parts that are unset are omitted) into buf. */
 void aslr_error_format(const struct aslr_error *err, char *buf, size_t size);
 

@@ -9,7 +9,7 @@ int series_key_equal(const struct series_key *a, const struct series_key *b)
 	       strcmp(a->variant, b->variant) == 0;
 }
 
-/* A knob part, "<sep><value>", or nothing when the knob is not swept. */
+/* A part, "<sep><value>", or nothing for -1 (a knob not swept, every mode). */
 static const char *knob_part(char *buf, size_t size, const char *sep, int value)
 {
 	if (value < 0)
@@ -20,17 +20,18 @@ static const char *knob_part(char *buf, size_t size, const char *sep, int value)
 
 int series_key_label(const struct series_key *key, char *buf, size_t size)
 {
-	char bits[48], compat[48]; /* a separator and any int */
+	char mode[48], bits[48], compat[48]; /* a separator and any int */
 
-	return snprintf(buf, size, "%s mode %d%s%s", key->variant, key->mode,
+	return snprintf(buf, size, "%s%s%s%s", key->variant, knob_part(mode, sizeof(mode), " mode ", key->mode),
 			knob_part(bits, sizeof(bits), ", mmap_rnd_bits ", key->rnd_bits),
 			knob_part(compat, sizeof(compat), ", mmap_rnd_compat_bits ", key->rnd_compat_bits));
 }
 
 int series_key_tag(const struct series_key *key, char *buf, size_t size)
 {
-	char bits[48], compat[48];
+	char bits[48], compat[48], mode[48];
 
-	return snprintf(buf, size, "%s%s%s-mode%d", key->variant, knob_part(bits, sizeof(bits), "-rnd", key->rnd_bits),
-			knob_part(compat, sizeof(compat), "-compat", key->rnd_compat_bits), key->mode);
+	return snprintf(buf, size, "%s%s%s%s", key->variant, knob_part(bits, sizeof(bits), "-rnd", key->rnd_bits),
+			knob_part(compat, sizeof(compat), "-compat", key->rnd_compat_bits),
+			knob_part(mode, sizeof(mode), "-mode", key->mode));
 }

@@ -1,9 +1,12 @@
 #include "strbuf.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int grow(struct strbuf *sb, size_t need)
 {
@@ -55,4 +58,25 @@ void strbuf_free(struct strbuf *sb)
 {
 	free(sb->text);
 	memset(sb, 0, sizeof(*sb));
+}
+
+int strbuf_read_file(struct strbuf *sb, const char *path)
+{
+	char buf[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		strbuf_append(sb, buf, (size_t)n);
+	}
+	close(fd);
+	return rc < 0 ? rc : sb->failed ? -ENOMEM : 0;
 }

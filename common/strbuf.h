@@ -15,4 +15,7 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((forma
 void strbuf_append(struct strbuf *sb, const char *text, size_t len);
 void strbuf_free(struct strbuf *sb);
 
+/* Append the whole file at path. 0, or -errno (-ENOMEM when the buffer failed). */
+int strbuf_read_file(struct strbuf *sb, const char *path);
+
 #endif

@@ -10,10 +10,14 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "guest.h"
+#include "kernel_run.h"
 #include "options.h"
 #include "outdir.h"
 #include "preset.h"
+#include "probedir.h"
 #include "probes.h"
+#include "reaper.h"
 #include "run.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -53,11 +57,11 @@ static int fail(const struct aslr_error *err)
 	return aslr_exit_code(err);
 }
 
-/* --probe PATH, or the variants built beside aslr-harness. */
+/* --probe PATH, or the variants in the build tree or install aslr-harness runs from (probedir.h). */
 static int resolve_probes(struct run_config *cfg, const struct harness_options *opts, struct aslr_error *err)
 {
 	char bin[PATH_MAX];
-	int rc = opts->probe_path ? 0 : probes_own_dir(bin, sizeof(bin), err);
+	int rc = opts->probe_path ? 0 : probedir_default(bin, sizeof(bin), err);
 
 	return rc < 0 ? rc : probes_resolve(cfg, opts, bin, (unsigned)geteuid(), err);
 }
@@ -83,7 +87,8 @@ static int announce_precise(const struct run_config *cfg, const struct run *run,
 
 	if (rc < 0)
 		return rc;
-	preset_precise_text(text, sizeof(text), cfg->opts->samples, run_series_count(run), rate);
+	preset_precise_text(text, sizeof(text), cfg->opts->precision, cfg->opts->samples, cfg->opts->max_time,
+			    run_series_count(run), rate);
 	fprintf(stderr, "aslr-harness: %s\n", text);
 	return 0;
 }
@@ -149,12 +154,29 @@ static void announce(const struct run *run, const struct run_config *cfg, const 
 				cfg->variants[v].probe, run_preflight(run, v)->reason);
 }
 
-/* Configure, prepare, sample and analyze; the exit status. */
+/* What the probes left that escaped their process groups: killed and reaped. */
+static void sweep_leftovers(void)
+{
+	struct aslr_error err = { 0 };
+	unsigned killed = 0;
+
+	if (reaper_sweep(NULL, &killed, &err) < 0)
+		fail(&err);
+	else if (killed)
+		fprintf(stderr, "aslr-harness: reaped %u process(es) the probes left behind\n", killed);
+}
+
+/* Configure, prepare, sample and analyze; the exit status. As a child subreaper, the
+ * harness adopts what the probes leave behind and reaps it (reaper.h). */
 static int harness(struct run_config *cfg, struct harness_options *opts, struct aslr_error *err)
 {
 	struct resume resume = { 0 };
 	struct run *run = calloc(1, sizeof(*run));
-	int rc = run ? configure(cfg, opts, &resume, err) : aslr_error_set(err, -ENOMEM, "out of memory");
+	int rc = reaper_enable(err);
+
+	if (rc < 0) /* not fatal: leftovers then go to PID 1, as before Linux 3.4 */
+		fprintf(stderr, "aslr-harness: warning: %s\n", err->text);
+	rc = run ? configure(cfg, opts, &resume, err) : aslr_error_set(err, -ENOMEM, "out of memory");
 
 	if (rc == 0) {
 		install_stop_handlers();
@@ -166,6 +188,7 @@ static int harness(struct run_config *cfg, struct harness_options *opts, struct 
 	}
 	if (rc == 0 && !opts->no_analyze)
 		rc = analyze(cfg, err);
+	sweep_leftovers(); /* the guardian and gnuplot were waited for: any child left is a probe's */
 	free(run);
 	resume_free(&resume);
 	if (rc == SPAWN_STOPPED) {
@@ -178,12 +201,84 @@ static int harness(struct run_config *cfg, struct harness_options *opts, struct 
 	return ASLR_EXIT_OK;
 }
 
+static void print_note(void *ctx, const char *text)
+{
+	(void)ctx;
+	fprintf(stderr, "aslr-harness: %s\n", text);
+}
+
+/* One line per kernel that ran; the error, where its console log is and its last lines
+ * for one that did not. */
+static void print_outcome(const struct kernel_outcome *o)
+{
+	char text[1024];
+
+	if (o->rc == 0) {
+		printf("kernel %s: %s: boot %.1f s, sampling %.1f s, %.1f samples/s in the guest", o->image, o->release,
+		       o->boot_sec, o->run_sec, o->samples_per_sec);
+		if (o->bare_per_sec > 0)
+			printf(" (in the bare loop's mode %.1f/s, the bare exec loop %.1f/s: ratio %.2f)",
+			       o->bench_harness_per_sec, o->bare_per_sec, o->bench_harness_per_sec / o->bare_per_sec);
+		printf("\n  %s\n", o->report[0] ? o->report : o->dir);
+		if (o->warning[0])
+			fprintf(stderr, "aslr-harness: warning: %s\n", o->warning);
+		return;
+	}
+	if (o->rc == SPAWN_STOPPED)
+		return;
+	aslr_error_format(&o->err, text, sizeof(text));
+	fprintf(stderr, "aslr-harness: kernel %s: %s\n", o->image, text);
+	if (o->dir[0])
+		fprintf(stderr, "  run folder (not complete): %s\n", o->dir);
+	if (o->console && o->console[0]) {
+		fprintf(stderr, "  last console lines:\n    ");
+		for (const char *c = o->console; *c; c++)
+			fputs(*c == '\n' ? "\n    " : (char[]){ *c, 0 }, stderr);
+		fputc('\n', stderr);
+	}
+}
+
+/* --kernel: each image under QEMU; the host's sysctls are never touched. */
+static int kernels(struct run_config *cfg, struct harness_options *opts, struct aslr_error *err)
+{
+	struct kernel_batch b = { .opts = opts, .cfg = cfg, .argc = cfg->argc, .argv = cfg->argv,
+				  .parent = opts->out_dir ? opts->out_dir : "results", .stop = &stop_signal,
+				  .progress = !opts->quiet && isatty(STDERR_FILENO), .note = print_note };
+	int rc = resolve_probes(cfg, opts, err);
+
+	if (rc < 0)
+		return fail(err);
+	install_stop_handlers();
+	rc = kernel_batch_run(&b, err);
+	for (unsigned i = 0; i < b.count; i++)
+		print_outcome(&b.outcome[i]);
+	if (b.compare_dir[0])
+		printf("\ncomparison: %s/compare.md\n", b.compare_dir);
+	if (b.compare_warning[0])
+		fprintf(stderr, "aslr-harness: warning: %s\n", b.compare_warning);
+	kernel_batch_free(&b);
+	if (rc == SPAWN_STOPPED) {
+		fprintf(stderr, "aslr-harness: interrupted; no QEMU is left running\n");
+		return 128 + stop_signal;
+	}
+	if (rc == -EIO && b.count) /* each failed kernel was named above */
+		return ASLR_EXIT_FAILED;
+	return rc < 0 ? fail(err) : ASLR_EXIT_OK;
+}
+
+static void print_run_note(const char *text)
+{
+	fprintf(stderr, "aslr-harness: note: %s\n", text);
+}
+
 int main(int argc, char **argv)
 {
 	struct harness_options opts;
-	struct run_config cfg = { .opts = &opts, .argc = argc, .argv = argv, .stop = &stop_signal };
+	struct run_config cfg = { .opts = &opts, .argc = argc, .argv = argv, .stop = &stop_signal, .note = print_run_note };
 	struct aslr_error err = { 0 };
 
+	if (guest_is_init())
+		guest_init_main(); /* inside a guest booted by --kernel: never returns */
 	ensure_standard_fds();
 	if (harness_options_parse(&opts, argc, argv, &err) < 0)
 		return fail(&err);
@@ -195,5 +290,7 @@ int main(int argc, char **argv)
 		printf("aslr-harness %s\n", ASLR_VERSION);
 		return ASLR_EXIT_OK;
 	}
+	if (opts.kernel.count)
+		return kernels(&cfg, &opts, &err);
 	return harness(&cfg, &opts, &err);
 }

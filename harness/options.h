@@ -8,16 +8,46 @@
 
 enum { MAX_MODES = 3, MAX_VARIANTS = 16, VARIANT_NAME_MAX = 32, MAX_KNOB_VALUES = 16 };
 
+/* --kernel: at most as many kernels as one comparison takes (COMPARE_MAX_RUNS). */
+enum { MAX_KERNELS = 16 };
+
+/* --kernel-accel */
+enum kernel_accel { KERNEL_ACCEL_AUTO, KERNEL_ACCEL_KVM, KERNEL_ACCEL_TCG };
+
+/* --kernel's defaults: an exec in a guest without KVM costs ~30 ms of one emulated CPU. */
+enum { KERNEL_DEFAULT_SAMPLES = 2000, KERNEL_DEFAULT_MEMORY_MB = 1024, KERNEL_DEFAULT_TIMEOUT_SEC = 120 };
+
+/* What --kernel runs: each image under QEMU (docs/kernels.md). */
+struct kernel_options {
+	unsigned count;                  /* 0: sample this machine */
+	const char *image[MAX_KERNELS];
+	const char *append;              /* --kernel-append, or NULL */
+	unsigned cpus;                   /* --kernel-cpus; 0: this machine's online CPUs */
+	unsigned memory_mb;              /* --kernel-memory */
+	double timeout_sec;              /* --kernel-timeout: longest silence of a guest */
+	enum kernel_accel accel;         /* --kernel-accel */
+	int bench;                       /* --kernel-bench: a bare exec loop in the guest too */
+};
+
 /* A kernel knob to sweep: each value is a series of its own. */
 struct knob_values {
 	unsigned count; /* 0: not swept */
 	int value[MAX_KNOB_VALUES];
 };
 
+/* With --precision and no --max-samples / --max-time: a series may take 1,000,000
+ * samples (enough for +-0.5 bits up to a 33.7-bit region, every x86-64 region at the
+ * largest mmap_rnd_bits; 16.8 MB of collision counts per region) or an hour. */
+#define PRECISION_DEFAULT_MAX_SAMPLES 1000000
+#define PRECISION_DEFAULT_MAX_TIME 3600.0
+
 struct harness_options {
-	uint64_t samples;
+	uint64_t samples;   /* per series; with --precision, the most (--max-samples) */
 	int samples_given;  /* --samples was on the command line */
-	int preset_precise; /* --preset precise */
+	int preset_precise; /* --preset precise: --precision PRESET_PRECISE_BITS */
+	double precision;   /* --precision BITS: sample until +-BITS (precision.h); 0: N rows */
+	double max_time;    /* --max-time SEC per series, with --precision; 0: none */
+	int max_samples_given, max_time_given; /* on the command line */
 	int modes_current;  /* --modes current: leave the sysctl alone */
 	unsigned mode_count;
 	int modes[MAX_MODES];
@@ -33,6 +63,7 @@ struct harness_options {
 	struct knob_values rnd_bits;        /* --mmap-rnd-bits */
 	struct knob_values rnd_compat_bits; /* --mmap-rnd-compat-bits */
 	double timeout_sec;
+	struct kernel_options kernel;
 	const char *user;       /* --user: run the probes as this user */
 	const char *resume_dir; /* --resume */
 	const char *shape_option; /* the last option that sets what is sampled (for --resume's check) */
@@ -45,6 +76,12 @@ struct harness_options {
 /* Fill opts from argv. 0, or -EINVAL with err describing the usage error. */
 int harness_options_parse(struct harness_options *opts, int argc, char **argv,
 			  struct aslr_error *err);
+
+/* Call fn for each option of argv as the parser sees it: its long name without "--" and
+ * its value (NULL when it takes none); then fn(ctx, NULL, arg) for each argument after
+ * "--". Stops at fn's first non-zero return and returns it. argv must parse. */
+typedef int (*harness_option_fn)(void *ctx, const char *name, const char *value);
+int harness_options_walk(int argc, char **argv, harness_option_fn fn, void *ctx);
 
 /* Parse "0,1,2" or "current". */
 int harness_parse_modes(struct harness_options *opts, const char *text, struct aslr_error *err);

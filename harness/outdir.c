@@ -1,5 +1,7 @@
 #include "outdir.h"
 
+#include "folder.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -37,23 +39,7 @@ int outdir_default_path(char *buf, size_t size, const char *parent, time_t when,
 
 int outdir_create(const char *path, struct aslr_error *err)
 {
-	char tmp[PATH_MAX];
-	size_t len = strlen(path);
-
-	if (len == 0 || len >= sizeof(tmp))
-		return aslr_error_at(err, -ENAMETOOLONG, path, 0, 0, "bad folder name");
-	memcpy(tmp, path, len + 1);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-			return aslr_error_at(err, -errno, tmp, 0, 0, "cannot create folder: %s", strerror(errno));
-		*p = '/';
-	}
-	if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-		return aslr_error_at(err, -errno, path, 0, 0, "cannot create folder: %s", strerror(errno));
-	return 0;
+	return aslr_folder_create(path, err);
 }
 
 int outdir_link_latest(const char *parent, const char *name, struct aslr_error *err)

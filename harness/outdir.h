@@ -12,7 +12,8 @@
 int outdir_default_path(char *buf, size_t size, const char *parent, time_t when,
 			const char *host, const char *release);
 
-/* mkdir -p path (mode 0755). An existing folder is fine. */
+/* mkdir -p path (mode 0755): aslr_folder_create (folder.h). An existing folder is fine;
+ * a symlink or a file at path is refused. */
 int outdir_create(const char *path, struct aslr_error *err);
 
 /* Point <parent>/latest at <name> (relative), replacing an older link atomically. */

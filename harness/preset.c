@@ -4,33 +4,26 @@
 #include <stdio.h>
 
 #include "birthday.h"
+#include "estimate.h"
+#include "precision.h"
 
 #include "clock.h"
 #include "progress.h"
 #include "spawn.h"
 
-double preset_poisson_at_least(double lambda, unsigned k)
+void preset_precise_text(char *buf, size_t size, double bits, uint64_t max_samples, double max_time,
+			 unsigned series, double rate)
 {
-	double term = exp(-lambda), below = 0;
-
-	for (unsigned i = 0; i < k; i++) {
-		below += term;
-		term *= lambda / (i + 1);
-	}
-	return 1 - below;
-}
-
-void preset_precise_text(char *buf, size_t size, uint64_t samples, unsigned series, double rate)
-{
-	double pairs = birthday_expected_pairs((double)samples, PRESET_PRECISE_BITS);
-	double execs = (double)samples * series;
+	double pairs = fmax(ESTIMATE_MIN_PAIRS, precision_poisson_pairs(bits));
+	double n28 = birthday_samples_for_pairs(28, pairs), n30 = birthday_samples_for_pairs(30, pairs);
 
 	snprintf(buf, size,
-		 "preset precise: %llu samples per series, so a %.0f-bit region shows about %.1f colliding pairs "
-		 "(at least 10 with probability %.2f); %u series = %.0f execs at the %.0f execs/s just measured: "
-		 "about %.1f minutes.",
-		 (unsigned long long)samples, PRESET_PRECISE_BITS, pairs, preset_poisson_at_least(pairs, 10), series,
-		 execs, rate, execs / rate / 60);
+		 "preset precise = --precision %g: each series runs until every region that moves has a collision "
+		 "estimate within +-%g bits (95 %%), about %.0f colliding pairs: a 28-bit region needs about %.0f "
+		 "samples (%.0f s at the %.0f execs/s just measured), a 30-bit one %.0f (%.0f s); at most %llu "
+		 "samples or %.0f s per series, %u series.",
+		 bits, bits, pairs, n28, n28 / rate, rate, n30, n30 / rate, (unsigned long long)max_samples, max_time,
+		 series);
 }
 
 static int count_success(void *ctx, const struct probe_result *r)

@@ -62,6 +62,21 @@ static int read_elf(int fd, int elf_class, struct probe_info *info)
 	return 0;
 }
 
+int file_sha256(const char *path, uint64_t *size, char hex[65], struct aslr_error *err)
+{
+	struct probe_info info = { 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc = fd < 0 ? -errno : hash_file(fd, &info);
+
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0)
+		return aslr_error_at(err, rc, path, 0, 0, "cannot read: %s", strerror(-rc));
+	*size = info.size;
+	memcpy(hex, info.sha256, 65);
+	return 0;
+}
+
 int probe_info_read(const char *path, struct probe_info *info, struct aslr_error *err)
 {
 	unsigned char ident[EI_NIDENT];

@@ -16,6 +16,9 @@ struct probe_info {
 	char sha256[65];
 };
 
+/* Any file's size and SHA-256 (hex). 0, or -errno with err filled. */
+int file_sha256(const char *path, uint64_t *size, char hex[65], struct aslr_error *err);
+
 /* 0, or -errno / -ENOEXEC (not an ELF file) with err filled. */
 int probe_info_read(const char *path, struct probe_info *info, struct aslr_error *err);
 

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "probeinfo.h"
-#include "run.h"
+#include "run_config.h"
 
 static int not_a_run(struct aslr_error *err, const char *path, const char *what)
 {
@@ -36,6 +36,9 @@ static int load_shape(const json_t *run, struct harness_options *opts, const cha
 	const json_t *rnd = json_object_get(run, "mmap_rnd_bits"), *compat = json_object_get(run, "mmap_rnd_compat_bits");
 	unsigned modes;
 
+	if (json_object_get(run, "precision"))
+		return aslr_error_input(err, -EINVAL, path, 0, 0, "cannot resume a --precision run (the rule would "
+					"have to recount the rows kept); start it again");
 	if (!json_is_integer(samples) || json_integer_value(samples) < 1 ||
 	    read_int_list(json_object_get(run, "modes"), opts->modes, MAX_MODES, &modes) < 0 || !modes)
 		return not_a_run(err, path, "run.json has no samples or modes");

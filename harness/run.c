@@ -225,6 +225,7 @@ static int start_runinfo(struct run *st, struct aslr_error *err)
 		.probes = probes, .probe_env = run_probe_env, .target_args = cfg->target_args,
 		.target_user = cfg->target_user,
 		.jobs = cfg->jobs, .samples = cfg->opts->samples, .timeout_sec = cfg->opts->timeout_sec,
+		.precision = cfg->opts->precision, .max_time = cfg->opts->max_time,
 		.mode_count = st->plan.count, .modes = st->plan.mode, .modes_current = cfg->opts->modes_current,
 		.rnd_bits = cfg->opts->rnd_bits.value, .rnd_bits_count = cfg->opts->rnd_bits.count,
 		.rnd_compat_bits = cfg->opts->rnd_compat_bits.value,
@@ -331,6 +332,47 @@ static int check_held(struct run *st, unsigned i, const struct series_key *key, 
 	return 0;
 }
 
+/* The precision rule of a series over its probe's regions; s->precision stays NULL
+ * without --precision. */
+static int start_precision(struct run *st, struct series *s, struct precision *p, struct aslr_error *err)
+{
+	const struct harness_options *o = st->cfg->opts;
+	struct precision_rule rule = { o->precision, PRECISION_MIN_SAMPLES, o->samples, o->max_time };
+	int rc;
+
+	if (o->precision <= 0)
+		return 0;
+	rule.min_samples = rule.min_samples < o->samples ? rule.min_samples : o->samples;
+	rc = precision_init(p, &rule, s->names->count, err);
+	for (unsigned i = 0; rc == 0 && i < s->names->count; i++)
+		precision_set_name(p, i, s->names->name[i]);
+	if (rc == 0)
+		s->precision = p;
+	return rc;
+}
+
+/* What ended the series, for run.json. */
+static const char *series_end(const struct series *s, int rc)
+{
+	if (rc == SPAWN_STOPPED)
+		return "interrupted";
+	if (rc < 0)
+		return "failed";
+	return s->precision ? precision_end_name(s->end) : "samples";
+}
+
+/* A series that ended short of its precision says which regions and why. */
+static void note_shortfall(const struct run *st, const struct series *s, const char *label)
+{
+	char text[2048], note[2300];
+
+	if (!s->precision || !st->cfg->note || !precision_shortfall_text(s->precision, text, sizeof(text)))
+		return;
+	snprintf(note, sizeof(note), "%s ended at %s (%llu samples) short of +-%g bits: %s", label,
+		 precision_end_name(s->end), (unsigned long long)s->accepted, s->precision->rule.bits, text);
+	st->cfg->note(note);
+}
+
 static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct series_key key,
 			 struct aslr_error *err)
 {
@@ -344,6 +386,7 @@ static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct ser
 		.regions_fatal = cfg->variants[v].target,
 	};
 	json_t *prior = runinfo_find_series(st->info, &key);
+	struct precision precision = { 0 };
 	double prior_seconds = 0;
 	int va_space = -1, rc, held;
 
@@ -354,6 +397,9 @@ static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct ser
 	if (cfg->resume && prior) /* a resumed series goes on counting where it stopped */
 		runinfo_add_prior(prior, &s.tally, &prior_seconds);
 	series_key_label(&key, label, sizeof(label));
+	rc = start_precision(st, &s, &precision, err);
+	if (rc < 0)
+		return rc;
 	progress_begin(&progress, cfg->progress, label, cfg->opts->samples);
 	rc = series_run(&s, err);
 	progress_end(&progress);
@@ -361,9 +407,12 @@ static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct ser
 	held = check_held(st, mode_i, &key, &va_space, rc < 0 ? NULL : err);
 	if (rc >= 0 && held < 0)
 		rc = held;
+	note_shortfall(st, &s, label);
 	runinfo_set_series(st->info, &(struct runinfo_series){
 		.key = key, .method = mode_method_name(st->plan.method[mode_i]),
-		.va_space = va_space, .samples = kept + s.accepted, .tally = &s.tally, .seconds = s.seconds });
+		.va_space = va_space, .samples = kept + s.accepted, .tally = &s.tally, .seconds = s.seconds,
+		.end = series_end(&s, rc), .precision = s.precision ? precision_json(s.precision, s.end) : NULL });
+	precision_free(&precision);
 	if (rc == 0) {
 		int written = runinfo_write(st->info, cfg->out_dir, err);
 		rc = written < 0 ? written : rc;

@@ -15,38 +15,10 @@
 #include "modeplan.h"
 #include "options.h"
 #include "preflight.h"
-#include "runinfo.h"
 #include "resume.h"
+#include "run_config.h"
+#include "runinfo.h"
 #include "series.h"
-
-struct run_variant {
-	char name[VARIANT_NAME_MAX + 1];
-	char probe[PATH_MAX]; /* the program: a probe, or a --target */
-	int target;           /* traced to its entry point (trace.h); argv gets the target arguments */
-	int elf_class;        /* a target's, 32 or 64 (run_prepare reads it) */
-};
-
-struct run_config {
-	const struct harness_options *opts;
-	int argc;                      /* the command line, for run.json */
-	char **argv;
-	char out_dir[PATH_MAX];
-	unsigned variant_count;
-	struct run_variant variants[MAX_VARIANTS];
-	unsigned jobs;
-	int progress;                  /* draw a progress line */
-	const char *lock_path;         /* NULL: GUARD_LOCK_PATH */
-	struct runinfo_paths paths;    /* NULL members: the real /proc and /sys files */
-	volatile sig_atomic_t *stop;   /* set by SIGINT/SIGTERM/SIGHUP */
-	int drop_privileges;           /* --user: probes run as uid/gid */
-	unsigned uid, gid;
-	char **target_args;            /* after --: every target's arguments, NULL-terminated (may be NULL) */
-	int target_drop_privileges;    /* targets run as target_uid/gid: --user's, or nobody's for root */
-	unsigned target_uid, target_gid;
-	const char *target_user;       /* that user's name; NULL when targets run as the harness */
-	const char *ptrace_scope;      /* Yama's ptrace_scope; NULL: the real one */
-	struct resume *resume;         /* --resume: what the run already holds; NULL otherwise */
-};
 
 /* The probe's fixed environment: stack addresses depend on its size. */
 extern char *const run_probe_env[];

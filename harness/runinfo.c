@@ -66,7 +66,7 @@ static json_t *kernel_facts(const struct runinfo_paths *p)
 			 "transparent_hugepage", thp_value(p && p->thp_enabled ? p->thp_enabled : THP_ENABLED));
 }
 
-static json_t *host_facts(void)
+json_t *runinfo_host_facts(void)
 {
 	struct utsname u;
 	char host[256] = "";
@@ -174,6 +174,10 @@ static json_t *config_facts(const struct runinfo_config *cfg)
 			  cfg->timeout_sec, "user", cfg->user ? json_string(cfg->user) : json_null());
 	json_object_set_new(facts, "target_args", string_list(cfg->target_args));
 	json_object_set_new(facts, "target_user", cfg->target_user ? json_string(cfg->target_user) : json_null());
+	if (cfg->precision > 0) /* samples is then the most a series takes */
+		json_object_set_new(facts, "precision", json_pack("{s:f, s:I, s:f}", "bits", cfg->precision,
+								  "max_samples", (json_int_t)cfg->samples,
+								  "max_time_sec", cfg->max_time));
 	if (cfg->rnd_bits_count)
 		json_object_set_new(facts, "mmap_rnd_bits", int_list(cfg->rnd_bits, cfg->rnd_bits_count));
 	if (cfg->rnd_compat_bits_count)
@@ -198,7 +202,7 @@ json_t *runinfo_new(const struct runinfo_config *cfg, struct aslr_error *err)
 	runinfo_utc(started, sizeof(started), time(NULL));
 	info = json_pack("{s:s, s:s, s:s, s:n, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:[]}",
 			 "tool", "aslr-entropy", "version", ASLR_VERSION, "started", started, "ended",
-			 "status", "running", "host", host_facts(), "kernel", kernel_facts(cfg->paths),
+			 "status", "running", "host", runinfo_host_facts(), "kernel", kernel_facts(cfg->paths),
 			 "process", process_facts(), "run", config_facts(cfg), "probes", probes,
 			 "probe_env", env_facts(cfg->probe_env), "failures", json_object(), "series");
 	if (!info)
@@ -282,8 +286,14 @@ int runinfo_set_series(json_t *info, const struct runinfo_series *s)
 		"failure_examples", failure_examples(s->tally), "seconds",
 		s->seconds, "samples_per_second", s->seconds > 0 ? (double)s->samples / s->seconds : 0.0);
 
-	if (!entry)
+	if (!entry) {
+		json_decref(s->precision);
 		return -ENOMEM;
+	}
+	if (s->end)
+		json_object_set_new(entry, "end", json_string(s->end));
+	if (s->precision)
+		json_object_set_new(entry, "precision", s->precision);
 	if (s->key.rnd_bits >= 0)
 		json_object_set_new(entry, "mmap_rnd_bits", json_integer(s->key.rnd_bits));
 	if (s->key.rnd_compat_bits >= 0)

@@ -32,7 +32,8 @@ struct runinfo_config {
 	const struct runinfo_probe *probes;
 	char *const *probe_env;
 	unsigned jobs;
-	unsigned long long samples;
+	unsigned long long samples;             /* per series; with a precision, the most */
+	double precision, max_time;             /* --precision BITS and --max-time; 0: none */
 	double timeout_sec;
 	unsigned mode_count;
 	const int *modes;
@@ -44,6 +45,9 @@ struct runinfo_config {
 	const char *target_user;                /* the user targets run as, or NULL (the harness's) */
 };
 
+/* This machine: hostname and uname, as run.json's "host". */
+json_t *runinfo_host_facts(void);
+
 /* The run's facts; NULL with err filled when a probe cannot be read. */
 json_t *runinfo_new(const struct runinfo_config *cfg, struct aslr_error *err);
 
@@ -54,6 +58,8 @@ struct runinfo_series {
 	unsigned long long samples;
 	const struct failure_tally *tally;
 	double seconds;
+	const char *end;     /* what ended it ("samples", "precision", "max_samples", ...); NULL: not said */
+	json_t *precision;   /* the rule's record (stolen); NULL without --precision */
 };
 
 /* Set the entry of a series (replacing the one with the same key). */

@@ -1,6 +1,7 @@
 #include "series.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -163,6 +164,25 @@ int region_names_merge(struct region_names *all, const struct region_names *more
 	return 0;
 }
 
+/* The progress line of a precision run: the region furthest from done, and when the
+ * series should end at this rate (capped by --max-samples and --max-time). */
+static void precision_progress(struct series *s, uint64_t done, double now)
+{
+	char detail[160];
+	double elapsed = now - s->start, rate = elapsed > 0 ? (double)done / elapsed : 0, eta = -1;
+	int furthest = precision_furthest(s->precision);
+
+	precision_furthest_text(s->precision, detail, sizeof(detail));
+	if (furthest >= 0 && rate > 0) {
+		double need = precision_samples_expected(s->precision, (unsigned)furthest);
+		eta = (fmin(need, (double)s->precision->rule.max_samples) - (double)done) / rate;
+		if (s->precision->rule.max_time > 0)
+			eta = fmin(eta, s->precision->rule.max_time - elapsed);
+		eta = fmax(eta, 0);
+	}
+	progress_print_detail(s->progress, done, now, detail, eta);
+}
+
 /* The row in CSV column order: regions this probe does not report stay 0x0. */
 static int keep_row(struct series *s, const struct record *rec)
 {
@@ -173,17 +193,31 @@ static int keep_row(struct series *s, const struct record *rec)
 	for (unsigned i = 0; i < rec->count; i++)
 		row[s->column_of[i]] = rec->value[i];
 	rc = samples_writer_row(s->writer, &s->key, s->first_seq + s->accepted, row, s->columns, s->err);
+	if (rc == 0 && s->precision)
+		rc = precision_add_row(s->precision, rec->value, s->err);
 	if (rc < 0)
 		return rc;
 	s->accepted++;
 	now = aslr_now_sec();
-	progress_update(s->progress, s->first_seq + s->accepted, now);
+	if (!s->precision)
+		progress_update(s->progress, s->first_seq + s->accepted, now);
+	else if (progress_due(s->progress, s->first_seq + s->accepted, now))
+		precision_progress(s, s->first_seq + s->accepted, now);
 	/* whole rows reach the disk at least every second, for --resume after a kill */
 	if (now - s->last_flush > 1.0) {
 		s->last_flush = now;
 		return samples_writer_flush(s->writer, s->err);
 	}
 	return 0;
+}
+
+/* With a precision rule: SPAWN_FINISH or-ed into rc once the rule ends the series. */
+static int finish_when_due(struct series *s, int rc)
+{
+	if (!s->precision || s->end != PRECISION_GOING)
+		return rc;
+	s->end = precision_end_now(s->precision, aslr_now_sec() - s->start);
+	return s->end == PRECISION_GOING ? rc : rc | SPAWN_FINISH;
 }
 
 static int on_result(void *ctx, const struct probe_result *result)
@@ -208,21 +242,25 @@ static int on_result(void *ctx, const struct probe_result *result)
 			series_key_label(&s->key, label, sizeof(label));
 			return aslr_error_set(s->err, -ECANCELED, "too many probe failures (%s): %s", label, text);
 		}
-		return SPAWN_REJECTED;
+		return finish_when_due(s, SPAWN_REJECTED);
 	}
 	rc = keep_row(s, &rec);
-	return rc < 0 ? rc : SPAWN_ACCEPTED;
+	return rc < 0 ? rc : finish_when_due(s, SPAWN_ACCEPTED);
 }
 
 int series_run(struct series *s, struct aslr_error *err)
 {
-	double start = aslr_now_sec();
 	int rc;
 
 	s->err = err;
-	s->last_flush = start;
+	s->start = s->last_flush = aslr_now_sec();
+	s->end = PRECISION_GOING;
 	rc = spawn_run(&s->spawn, on_result, s, err);
-	s->seconds = aslr_now_sec() - start;
+	s->seconds = aslr_now_sec() - s->start;
+	if (rc == SPAWN_DONE && s->precision && s->end == PRECISION_GOING) /* spawn.target = max_samples reached */
+		s->end = precision_end_now(s->precision, s->seconds);
+	if (s->precision)
+		precision_settle(s->precision);
 	if (rc >= 0) {
 		int flushed = samples_writer_flush(s->writer, err);
 		if (flushed < 0)

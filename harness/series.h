@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "failures.h"
+#include "precision.h"
 #include "progress.h"
 #include "record.h"
 #include "samples_writer.h"
@@ -38,12 +39,15 @@ struct series {
 	unsigned columns;                 /* region columns of the CSV; a probe's missing ones are 0x0 */
 	struct samples_writer *writer;
 	struct progress *progress;
+	struct precision *precision;      /* --precision: the rule that ends the series; NULL: N rows */
 	int regions_fatal;                /* a record with other region names ends the run (targets) */
 	/* results */
 	uint64_t accepted;
 	struct failure_tally tally;
 	double seconds;
+	enum precision_end end;           /* what ended it, with a precision rule */
 	/* internal */
+	double start;
 	double last_flush;
 	struct aslr_error *err;
 };
@@ -53,8 +57,10 @@ struct series {
 int series_classify(const struct probe_result *result, const struct region_names *names,
 		    struct record *rec, char *example, size_t example_size);
 
-/* Sample the series. SPAWN_DONE, SPAWN_STOPPED (interrupted), or -errno: an I/O
- * error, or -ECANCELED when the failure budget ran out (err describes the failures). */
+/* Sample the series: to spawn.target rows or, with a precision rule, until the rule
+ * ends it (series->end says why; rows still in flight are kept, at most jobs - 1).
+ * SPAWN_DONE, SPAWN_STOPPED (interrupted), or -errno: an I/O error, or -ECANCELED when
+ * the failure budget ran out (err describes the failures). */
 int series_run(struct series *series, struct aslr_error *err);
 
 #endif

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "reaper.h"
 #include "record.h"
 #include "trace.h"
 
@@ -49,6 +50,7 @@ struct pool {
 	unsigned pending;   /* of those, how many have not delivered their result yet */
 	uint64_t accepted;
 	struct trace_io io; /* traced: the layout read at an entry point */
+	int finishing; /* a callback said SPAWN_FINISH: start nothing more */
 };
 
 static int pidfd_open_pid(pid_t pid)
@@ -66,14 +68,16 @@ static void child_failed(struct slot *slot, const char *step, int e)
 }
 
 /* Between vfork and execve: only plain system calls, no memory written but the stack
- * and, on failure, the slot's report. */
+ * and, on failure, the slot's report. A session of its own (so a process group of its
+ * own, pgid = pid): a probe cannot move into another probe's group (setpgid stays within
+ * a session), so killing and reaping one probe's group never touches another in flight. */
 static void exec_child(struct pool *pool, struct slot *slot, int out_fd)
 {
 	const struct spawn_config *cfg = pool->cfg;
 	const char *step = NULL;
 	int e;
 
-	setpgid(0, 0);
+	setsid();
 	if (cfg->no_randomize) {
 		int persona = personality(0xffffffff);
 		if (persona == -1 || personality((unsigned long)persona | ADDR_NO_RANDOMIZE) == -1)
@@ -128,6 +132,7 @@ static int slot_start(struct pool *pool, struct slot *slot, struct aslr_error *e
 		int e = errno;
 		kill(-pid, SIGKILL);
 		waitpid(pid, NULL, 0);
+		reaper_reap_group(pid);
 		close_fd(pipe_fds[0]);
 		return aslr_error_set(err, -e, "pidfd_open: %s", strerror(e));
 	}
@@ -190,6 +195,7 @@ static void slot_release(struct pool *pool, struct slot *slot)
 	if (slot->out_fd >= 0)
 		slot_read(slot);
 	kill(-slot->pid, SIGKILL); /* grandchildren in its group; usually ESRCH */
+	reaper_reap_group(slot->pid); /* those we adopted as subreaper: no zombie left */
 	slot_close_output(slot);
 	close_fd(slot->pid_fd);
 	slot->pid_fd = -1;
@@ -311,6 +317,28 @@ static int on_sigchld(struct pool *pool)
 	return 0;
 }
 
+static int is_in_flight(const struct pool *pool, pid_t pid)
+{
+	for (unsigned i = 0; i < pool->slot_count; i++)
+		if (pool->slots[i].pid == pid)
+			return 1;
+	return 0;
+}
+
+/* Reap exited children that are no probe in flight: what left a probe's group (setsid)
+ * and was adopted by us as subreaper. WNOWAIT looks first, so a probe's exit status
+ * stays for slot_finish; a probe that has just exited ends the look until next time. */
+static void reap_strays(const struct pool *pool)
+{
+	for (;;) {
+		siginfo_t info = { 0 };
+		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid == 0 ||
+		    is_in_flight(pool, info.si_pid))
+			return;
+		waitpid(info.si_pid, NULL, WNOHANG);
+	}
+}
+
 /* Kill and reap every child still in flight; their results are not delivered. */
 static void kill_all(struct pool *pool)
 {
@@ -368,7 +396,7 @@ static int launch_needed(struct pool *pool, struct aslr_error *err)
 {
 	for (unsigned i = 0; i < pool->slot_count; i++) {
 		if (pool->accepted + pool->pending >= pool->cfg->target || pool->pending >= pool->cfg->jobs ||
-		    *pool->cfg->stop)
+		    pool->finishing || *pool->cfg->stop)
 			return 0;
 		if (!pool->slots[i].pid) {
 			int rc = slot_start(pool, &pool->slots[i], err);
@@ -422,6 +450,7 @@ static int pool_loop(struct pool *pool, struct aslr_error *err)
 		rc = handle_events(pool, n);
 		if (rc < 0)
 			return rc;
+		reap_strays(pool);
 	}
 }
 

@@ -1,8 +1,8 @@
 /* spawn.h: run the probe many times, as fast as the kernel can exec it.
  *
  * J slots, each holding one probe in flight: vfork + execve (no shell), stdout to a
- * pipe, stdin and stderr to /dev/null, a process group of its own, a pidfd to see
- * it end. Each finished exec is handed to a callback, which accepts it (a row) or
+ * pipe, stdin and stderr to /dev/null, a session and process group of its own, a pidfd
+ * to see it end. Each finished exec is handed to a callback, which accepts it (a row) or
  * rejects it (a failure). Nothing is allocated per exec.
  *
  * A traced run (cfg->traced: --target) starts any program the same way, but traced
@@ -11,7 +11,13 @@
  * the process group is killed as soon as it is read. Its stops are seen through
  * SIGCHLD (blocked while spawn_run runs, read from a signalfd), since a pidfd only
  * reports an exit. If execve (or a step before it) fails, the child tells the parent
- * which call and errno through the memory vfork shares, as posix_spawn does. */
+ * which call and errno through the memory vfork shares, as posix_spawn does.
+ *
+ * When the caller is a child subreaper (reaper.h), what a probe leaves behind becomes
+ * the caller's child: spawn_run reaps each probe's process group after killing it, and
+ * between execs any other child that has exited. So while it runs, the caller must not
+ * expect to wait for other children of its own that exit meanwhile (the guardian's exit
+ * status is never needed). */
 #ifndef ASLR_SPAWN_H
 #define ASLR_SPAWN_H
 
@@ -40,10 +46,12 @@ struct probe_result {
 	const struct record *record; /* traced: its layout at the entry point; NULL otherwise */
 };
 
-enum { SPAWN_REJECTED = 0, SPAWN_ACCEPTED = 1 };
+enum { SPAWN_REJECTED = 0, SPAWN_ACCEPTED = 1, SPAWN_FINISH = 2 };
 
-/* Called once per finished exec. SPAWN_ACCEPTED, SPAWN_REJECTED, or a negative
- * errno (with the callback's own error filled) to stop the run. */
+/* Called once per finished exec. SPAWN_ACCEPTED or SPAWN_REJECTED, either with
+ * SPAWN_FINISH or-ed in to start nothing more (the probes in flight still end and are
+ * handed over: at most jobs - 1 more results), or a negative errno (with the
+ * callback's own error filled) to stop the run. */
 typedef int (*spawn_result_fn)(void *ctx, const struct probe_result *result);
 
 struct spawn_config {
@@ -65,7 +73,8 @@ struct spawn_config {
 
 enum { SPAWN_DONE = 0, SPAWN_STOPPED = 1 };
 
-/* Run until cfg->target results were accepted (SPAWN_DONE), *cfg->stop was set
+/* Run until cfg->target results were accepted or a callback said SPAWN_FINISH and the
+ * probes in flight ended (SPAWN_DONE), *cfg->stop was set
  * (SPAWN_STOPPED), or an error (-errno; a callback's error is passed through).
  * Every child is reaped and every process group killed before it returns. */
 int spawn_run(const struct spawn_config *cfg, spawn_result_fn on_result, void *ctx,

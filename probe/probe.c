@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -93,6 +94,26 @@ static void add(struct regions *r, const char *name, uint64_t value)
 	put(r, name, value, 0);
 }
 
+/* --help and --version answer and exit 0. Run without arguments, as the harness runs it,
+ * or with any other, the probe prints its record: one record per exec is its contract. */
+static int answer_option(const char *arg)
+{
+	static const char help[] =
+		"Usage: aslr-probe [--help | --version]\n"
+		"Print one record of this process's addresses and exit 0:\n"
+		"aslr-probe/1 followed by name=0xHEX pairs (man 5 aslr-entropy).\n"
+		"\n"
+		"  --help     this text\n"
+		"  --version  the version\n";
+	static const char version[] = "aslr-probe " ASLR_VERSION "\n";
+
+	if (strcmp(arg, "--help") == 0)
+		return write(STDOUT_FILENO, help, sizeof(help) - 1) == (ssize_t)sizeof(help) - 1 ? 0 : 1;
+	if (strcmp(arg, "--version") == 0)
+		return write(STDOUT_FILENO, version, sizeof(version) - 1) == (ssize_t)sizeof(version) - 1 ? 0 : 1;
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	volatile int stack_local = 0;
@@ -103,6 +124,11 @@ int main(int argc, char **argv)
 
 	if (argc < 1 || !heap)
 		return 1;
+	if (argc > 1) {
+		int rc = answer_option(argv[1]);
+		if (rc >= 0)
+			return rc;
+	}
 	add(&r, "text", addr((const void *)(uintptr_t)&main));
 	add(&r, "data", addr(&probe_data));
 	add(&r, "bss", addr(&probe_bss));

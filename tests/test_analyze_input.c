@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 #include <jansson.h>
@@ -151,6 +152,81 @@ static void test_foreign_csv(void **state)
 	free(dir);
 }
 
+static int run_args(char **args, const char *err_path)
+{
+	int status = tu_run(args, NULL, err_path);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int exists_in(const char *dir, const char *name)
+{
+	char path[900];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+/* --out DIR is created when missing (parents too, mode 0755 under umask 022), as the
+ * harness creates its --out; for --compare as well. */
+static void test_out_created_when_missing(void **state)
+{
+	char *dir = tu_mkdtemp(), csv[600], out[600], cmp[600], err[600];
+	struct stat st;
+	mode_t old = umask(022);
+
+	(void)state;
+	snprintf(csv, sizeof(csv), "%s/samples.csv", dir);
+	snprintf(out, sizeof(out), "%s/new/nested/out", dir);
+	snprintf(cmp, sizeof(cmp), "%s/cmp/nested", dir);
+	snprintf(err, sizeof(err), "%s/stderr", dir);
+	tu_write_file(csv, "mode,stack\n2,0x1000\n2,0x2000\n");
+	assert_int_equal(run_analyze(csv, out, err), 0);
+	assert_true(exists_in(out, "summary.json"));
+	assert_true(exists_in(out, "report.md"));
+	assert_int_equal(stat(out, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	char *args[] = { (char[]){ ANALYZE }, (char[]){ "--compare" }, out, out, (char[]){ "--out" }, cmp,
+			 (char[]){ "--quiet" }, NULL };
+	assert_int_equal(run_args(args, err), 0);
+	assert_true(exists_in(cmp, "compare.md"));
+	umask(old);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/* A symlink planted at --out is refused (exit 2, named), never followed: nothing lands
+ * where it points; a file there is refused too. */
+static void test_out_symlink_refused(void **state)
+{
+	char *dir = tu_mkdtemp(), csv[600], out[600], target[600], err[600], *text;
+
+	(void)state;
+	snprintf(csv, sizeof(csv), "%s/samples.csv", dir);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(target, sizeof(target), "%s/elsewhere", dir);
+	snprintf(err, sizeof(err), "%s/stderr", dir);
+	tu_write_file(csv, "mode,stack\n2,0x1000\n2,0x2000\n");
+	assert_int_equal(mkdir(target, 0700), 0);
+	assert_int_equal(symlink(target, out), 0);
+	assert_int_equal(run_analyze(csv, out, err), 2);
+	text = tu_read_file(err, NULL);
+	assert_non_null(strstr(text, out));
+	assert_non_null(strstr(text, "symbolic link"));
+	free(text);
+	assert_true(folder_is_empty(target));
+	char *args[] = { (char[]){ ANALYZE }, (char[]){ "--compare" }, csv, csv, (char[]){ "--out" }, out, NULL };
+	tu_write_file(csv, "mode,stack\n2,0x1000\n2,0x2000\n");
+	assert_int_equal(run_analyze(csv, dir, NULL), 0);
+	args[2] = args[3] = dir;
+	assert_int_equal(run_args(args, err), 2);
+	assert_true(folder_is_empty(target));
+	unlink(out);
+	tu_write_file(out, "a file");
+	assert_int_equal(run_analyze(csv, out, err), 2);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +234,8 @@ int main(void)
 		cmocka_unit_test(test_megabyte_line),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_foreign_csv),
+		cmocka_unit_test(test_out_created_when_missing),
+		cmocka_unit_test(test_out_symlink_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

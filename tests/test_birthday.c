@@ -13,7 +13,9 @@ static void test_samples_for_pairs(void **state)
 	(void)state;
 	/* sqrt(2 * 10 * 2^28) = sqrt(5368709120) = 73271.48 */
 	assert_true(fabs(birthday_samples_for_pairs(28, 10) - 73271.48) < 0.01);
-	/* sqrt(2 * 16 * 2^30) = sqrt(34359738368) = 185363.8: --preset precise's 185,364 */
+	/* sqrt(2 * 100 * 2^28) = sqrt(53687091200) = 231704.75: the table's k = 100 note */
+	assert_true(fabs(birthday_samples_for_pairs(28, 100) - 231704.75) < 0.01);
+	/* sqrt(2 * 16 * 2^30) = sqrt(34359738368) = 185363.8 */
 	assert_true(ceil(birthday_samples_for_pairs(30, 16)) == 185364);
 }
 

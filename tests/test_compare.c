@@ -7,10 +7,12 @@
  *   libc  19 -> 75 pairs: 27.97 -> 25.99, a 2-bit loss
  *   stack range 30 (4 pairs, lower bound 29.02) -> collision 28.90 [28.02, 29.96] (10 pairs)
  *   heap  -> insufficient (estimate_bits null); vdso bit_entropy_sum 28 [27, 28] -> range 20
- *   [19.2, 20]; argv constant in both. */
+ *   [19.2, 20]; argv constant in both.
+ * And two runs of a knob sweep (analysis_fixture.h), analyzed here. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "analysis_fixture.h"
+#include "compare.h"
 #include "test_util.h"
 
 #define ANALYZE ASLR_BIN_DIR "/aslr-analyze"
@@ -124,15 +128,92 @@ static void test_three_runs_one_lacking_a_mode(void **state)
 	table = tu_read_file(out_path, NULL);
 	assert_contains(table, "pie mode 1: missing in nomode1");
 	free(table);
-	if (access("/usr/bin/gnuplot", X_OK) == 0) {
-		snprintf(path, sizeof(path), "%s/compare-pie-mode2.png", dir);
-		assert_int_equal(stat(path, &st), 0);
-		assert_true(st.st_size > 10000);
-		assert_contains(md, "![compare-pie-mode2](compare-pie-mode2.png)");
+	if (!tu_have_gnuplot()) {
+		print_message("gnuplot is not installed: compare's plots cannot be checked\n");
+		free(md);
+		tu_rmrf(dir);
+		free(dir);
+		skip();
 	}
+	snprintf(path, sizeof(path), "%s/compare-pie-mode2.png", dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size > 10000);
+	assert_contains(md, "![compare-pie-mode2](compare-pie-mode2.png)");
 	free(md);
 	tu_rmrf(dir);
 	free(dir);
+}
+
+/* Where gnuplot cannot be started, compare.md links no plot and says why. */
+static void test_compare_without_gnuplot_links_nothing(void **state)
+{
+	char dir[700], path[800], *md;
+	char *argv[] = { (char[]){ ANALYZE }, (char[]){ "--compare" }, (char[]){ DATA "/base" },
+			 (char[]){ DATA "/regressed" }, (char[]){ "--out" }, dir, NULL };
+	char *envp[] = { (char[]){ "PATH=/nonexistent" }, NULL };
+	int status;
+
+	snprintf(dir, sizeof(dir), "%s/no-gnuplot", (char *)*state);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	status = tu_run_env(argv, envp, out_path, err_path);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	snprintf(path, sizeof(path), "%s/compare.md", dir);
+	md = tu_read_file(path, NULL);
+	assert_contains(md, "## pie mode 2");
+	assert_contains(md, "> Plots: no plots: gnuplot cannot be started");
+	if (strstr(md, "](compare-"))
+		fail_msg("compare.md links plots that were not drawn:\n%s", md);
+	free(md);
+}
+
+/* Run folder dir/name holding csv, analyzed (no plots). */
+static void analyzed_run(const char *dir, const char *name, const struct strbuf *csv, char *run, size_t size)
+{
+	char path[700], *args[] = { run, (char[]){ "--quiet" }, (char[]){ "--no-plots" } };
+
+	snprintf(run, size, "%s/%s", dir, name);
+	assert_int_equal(mkdir(run, 0755), 0);
+	snprintf(path, sizeof(path), "%s/samples.csv", run);
+	assert_int_equal(tu_write_file(path, csv->text), 0);
+	assert_int_equal(analyze(args, 3), 0);
+}
+
+/* Two runs of a vm.mmap_rnd_bits sweep: each knob value is a series of its own in the
+ * tables and in the plots' file names (series_key_tag: pie-rnd28-mode2). */
+static void test_sweep_compared_apart(void **state)
+{
+	char *dir = *state, a[700], b[700], path[800], *md, *table;
+	char *args[] = { (char[]){ "--compare" }, a, b, (char[]){ "--out" }, dir };
+	struct strbuf csv = { 0 };
+	struct stat st;
+
+	af_sweep_csv(&csv, 500);
+	analyzed_run(dir, "a", &csv, a, sizeof(a));
+	analyzed_run(dir, "b", &csv, b, sizeof(b));
+	strbuf_free(&csv);
+	assert_int_equal(analyze(args, 5), 0);
+	snprintf(path, sizeof(path), "%s/compare.md", dir);
+	md = tu_read_file(path, NULL);
+	table = tu_read_file(out_path, NULL);
+	assert_contains(md, "## pie mode 2, mmap_rnd_bits 28\n");
+	assert_contains(md, "## pie mode 2, mmap_rnd_bits 30\n");
+	assert_contains(table, "\npie mode 2, mmap_rnd_bits 28: headline bits");
+	assert_contains(table, "\npie mode 2, mmap_rnd_bits 30: headline bits");
+	free(table);
+	if (!tu_have_gnuplot()) {
+		free(md);
+		print_message("gnuplot is not installed: compare's plot names cannot be checked\n");
+		skip();
+	}
+	for (int bits = 28; bits <= 30; bits += 2) {
+		char link[200];
+		snprintf(path, sizeof(path), "%s/compare-pie-rnd%d-mode2.png", dir, bits);
+		assert_int_equal(stat(path, &st), 0);
+		snprintf(link, sizeof(link), "![compare-pie-rnd%d-mode2](compare-pie-rnd%d-mode2.png)", bits, bits);
+		assert_contains(md, link);
+	}
+	free(md);
 }
 
 /* Each line names both values with kind and interval; the z values follow from the
@@ -197,7 +278,93 @@ static void test_compare_marks_differences_beyond_intervals(void **state)
 	assert_contains(md, "| heap | 28.0 | insufficient |");
 	assert_contains(md, "| vdso | 28.0 ≤ | 20.0 ≤ (-8.0*) |");
 	assert_contains(md, "| argv | 0.0 | 0.0 (+0.0) |");
+	/* runs of two kernels (6.18.0-base, 6.19.0-rc1): what differs between the kernels leads
+	 * (kdiff.h), then the comparison opens with what changed, the largest first */
+	assert_true(strncmp(md, "# Kernels compared\n", strlen("# Kernels compared\n")) == 0);
+	assert_true(strstr(md, "# ASLR entropy compared\n\n## Key changes\n") != NULL);
+	assert_true(strstr(md, "1. pie mode 2: vdso fell from 28.0 to 20.0 bits") != NULL);
+	assert_true(strstr(md, "## Key changes") < strstr(md, "## Runs"));
 	free(md);
+}
+
+/* The key changes of ci-base -> ci-now, from the files' numbers and the gate's rule at
+ * tolerance 0 (gate.h), worked by hand:
+ *   vdso  28 (bound, [27, 28]) -> 20 ([19.2, 20]): -8, intervals 7 bits apart: beyond
+ *   libc  27.97 -> 25.99: -1.98, se = hypot(0.643, 0.346) / 1.96 = 0.373, z = 5.3: beyond
+ *   text  28.63 -> 27.36: -1.27, se = hypot(0.805, 0.578) / 1.96 = 0.506, z = 2.5: beyond
+ *   stack 30 (bound, [29.02, 30]) -> 28.90 ([28.02, 29.96]): -1.10, intervals overlap: within
+ *   heap (insufficient now) and argv (0 -> 0) are no change. Ranked by size. */
+static void test_key_changes_ranked(void **state)
+{
+	static const char *const region[] = { "vdso", "libc", "text", "stack" };
+	static const double before[] = { 28.0, 27.9713, 28.6343, 30.0 }, after[] = { 20.0, 25.9904, 27.3613, 28.8973 };
+	static const int beyond[] = { 1, 1, 1, 0 };
+	struct cmp_run runs[2];
+	struct cmp_changes changes;
+	struct aslr_error err;
+	struct strbuf md = { 0 };
+
+	(void)state;
+	assert_int_equal(compare_load(&runs[0], DATA "/ci-base", &err), 0);
+	assert_int_equal(compare_load(&runs[1], DATA "/ci-now", &err), 0);
+	assert_int_equal(compare_changes(runs, 2, &changes), 0);
+	assert_int_equal(changes.count, 4);
+	for (unsigned i = 0; i < 4; i++) {
+		const struct cmp_change *c = &changes.item[i];
+		assert_int_equal(c->region_count, 1);
+		assert_string_equal(c->region[0], region[i]);
+		assert_int_equal(c->run, 1);
+		assert_true(fabs(c->before - (before[i])) < 1e-9);
+		assert_true(fabs(c->after - (after[i])) < 1e-9);
+		assert_true(fabs(c->change - (after[i] - before[i])) < 1e-9);
+		assert_int_equal(c->beyond, beyond[i]);
+	}
+	assert_int_equal(compare_changes_write(&md, runs, 2, &changes, 2), 2);
+	assert_contains(md.text, "## Key changes");
+	assert_contains(md.text, "(#compare-pie-mode2)");
+	assert_contains(md.text, "2 more");
+	strbuf_free(&md);
+	compare_changes_free(&changes);
+	compare_free(&runs[0]);
+	compare_free(&runs[1]);
+}
+
+/* Regions with the same numbers in one series are one change (a block), apart from the
+ * others; a change under a bit with no intervals to weigh is none. */
+static void test_key_changes_grouped(void **state)
+{
+	struct cmp_region was[] = { { .name = "text", .bits = 28, .kind = "range" },
+				    { .name = "data", .bits = 28, .kind = "range" },
+				    { .name = "libc", .bits = 28, .kind = "range" },
+				    { .name = "bss", .bits = 28, .kind = "range" },
+				    { .name = "stack", .bits = 30, .kind = "range" } };
+	struct cmp_region now[] = { { .name = "text", .bits = 19, .kind = "range" },
+				    { .name = "data", .bits = 19, .kind = "range" },
+				    { .name = "libc", .bits = 27, .kind = "range" },
+				    { .name = "bss", .bits = 19, .kind = "range" },
+				    { .name = "stack", .bits = 29.5, .kind = "range" } };
+	struct cmp_series old_series = { .variant = "pie", .mode = 2, .rnd_bits = -1, .rnd_compat_bits = -1,
+					 .region_count = 5, .region = was };
+	struct cmp_series new_series = old_series;
+	struct cmp_run runs[2] = { { .name = "a", .series_count = 1, .series = &old_series },
+				   { .name = "b", .series_count = 1, .series = &new_series } };
+	struct cmp_changes changes;
+
+	(void)state;
+	new_series.region = now;
+	for (unsigned i = 0; i < 5; i++)
+		was[i].low = was[i].high = was[i].bits, now[i].low = now[i].high = now[i].bits;
+	assert_int_equal(compare_changes(runs, 2, &changes), 0);
+	assert_int_equal(changes.count, 2);
+	assert_int_equal(changes.item[0].region_count, 3);
+	assert_string_equal(changes.item[0].region[0], "text");
+	assert_string_equal(changes.item[0].region[1], "data");
+	assert_string_equal(changes.item[0].region[2], "bss");
+	assert_true(fabs(changes.item[0].change - (-9)) < 1e-9);
+	assert_int_equal(changes.item[1].region_count, 1);
+	assert_string_equal(changes.item[1].region[0], "libc");
+	assert_true(fabs(changes.item[1].change - (-1)) < 1e-9);
+	compare_changes_free(&changes);
 }
 
 static void test_bad_summaries(void **state)
@@ -246,7 +413,11 @@ int main(void)
 		cmocka_unit_test(test_gate_weighs_intervals),
 		cmocka_unit_test(test_gate_at_tolerance_zero),
 		cmocka_unit_test(test_compare_marks_differences_beyond_intervals),
+		cmocka_unit_test(test_key_changes_ranked),
+		cmocka_unit_test(test_key_changes_grouped),
 		cmocka_unit_test(test_bad_summaries),
+		cmocka_unit_test(test_sweep_compared_apart),
+		cmocka_unit_test(test_compare_without_gnuplot_links_nothing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

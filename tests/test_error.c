@@ -34,6 +34,10 @@ static void test_setters_fill_kind_and_position(void **state)
 	/* no struct: only the code comes back */
 	assert_int_equal(aslr_error_input(NULL, -EINVAL, "f", 1, 1, "w"), -EINVAL);
 	assert_int_equal(aslr_error_usage(NULL, -EINVAL, "w"), -EINVAL);
+	assert_int_equal(aslr_error_gate(&err, -ERANGE, "%u regions", 2u), -ERANGE);
+	assert_int_equal(err.kind, ASLR_ERR_GATE);
+	assert_string_equal(err.text, "2 regions");
+	assert_int_equal(aslr_exit_code(&err), 3);
 }
 
 static void test_exit_codes(void **state)

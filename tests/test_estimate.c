@@ -439,14 +439,6 @@ static void test_bias_threshold_family_wise(void **state)
 	sample_free(s);
 }
 
-static void test_samples_needed(void **state)
-{
-	(void)state;
-	/* the design note's figures: H = 28 needs 73k for 10 pairs, 232k for 100 */
-	assert_near(estimate_samples_needed(28, 10), 73271, 1, "N10");
-	assert_near(estimate_samples_needed(28, 100), 231705, 1, "N100");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -457,7 +449,6 @@ int main(void)
 		cmocka_unit_test(test_one_biased_bit),
 		cmocka_unit_test(test_stack_like),
 		cmocka_unit_test(test_no_collision_lower_bound),
-		cmocka_unit_test(test_samples_needed),
 		cmocka_unit_test(test_skew_ten_percent_constant),
 		cmocka_unit_test(test_uniform_not_skewed),
 		cmocka_unit_test(test_outlier_headline_is_bit_sum),

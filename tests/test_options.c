@@ -4,10 +4,12 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "options.h"
+#include "precision.h"
 #include "preset.h"
 
 #define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])) - 1)
@@ -88,16 +90,45 @@ static void test_preset_precise(void **state)
 {
 	char *argv[] = { (char[]){ "h" }, (char[]){ "--preset" }, (char[]){ "precise" }, NULL };
 	char *both[] = { (char[]){ "h" }, (char[]){ "--preset=precise" }, (char[]){ "--samples=5" }, NULL };
+	char *twice[] = { (char[]){ "h" }, (char[]){ "--preset=precise" }, (char[]){ "--precision=1" }, NULL };
 	char *bad[] = { (char[]){ "h" }, (char[]){ "--preset=fast" }, NULL };
 	struct harness_options o;
 	struct aslr_error err;
 
 	(void)state;
 	assert_int_equal(harness_options_parse(&o, 3, argv, &err), 0);
-	/* sqrt(2 * 16 * 2^30) = sqrt(34359738368) = 185363.8 */
-	assert_true(o.samples == 185364);
+	assert_true(o.precision == 0.5);
+	assert_true(o.samples == 1000000);
+	assert_true(o.max_time == 3600);
 	assert_int_equal(harness_options_parse(&o, 3, both, &err), -22);
+	assert_int_equal(harness_options_parse(&o, 3, twice, &err), -22);
 	assert_int_equal(harness_options_parse(&o, 2, bad, &err), -22);
+}
+
+static void test_precision(void **state)
+{
+	char *full[] = { (char[]){ "h" }, (char[]){ "--precision" }, (char[]){ "0.25" }, (char[]){ "--max-samples" },
+			 (char[]){ "5000" }, (char[]){ "--max-time" }, (char[]){ "60" }, NULL };
+	char *time_only[] = { (char[]){ "h" }, (char[]){ "--precision=1" }, (char[]){ "--max-time=90" }, NULL };
+	const char *bad[][3] = {
+		{ "--precision=0", NULL }, { "--precision=-1", NULL }, { "--precision=abc", NULL },
+		{ "--precision=17", NULL }, { "--max-samples=10", NULL }, { "--max-time=10", NULL },
+		{ "--precision=1", "--samples=5" }, { "--precision=1", "--max-samples=0" },
+		{ "--precision=1", "--max-time=0" },
+	};
+	struct harness_options o;
+	struct aslr_error err;
+
+	(void)state;
+	assert_int_equal(harness_options_parse(&o, ARGC(full), full, &err), 0);
+	assert_true(o.precision == 0.25 && o.samples == 5000 && o.max_time == 60);
+	assert_int_equal(harness_options_parse(&o, ARGC(time_only), time_only, &err), 0);
+	assert_true(o.precision == 1 && o.samples == 1000000 && o.max_time == 90);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *argv[] = { (char[]){ "h" }, (char *)(uintptr_t)bad[i][0], (char *)(uintptr_t)bad[i][1], NULL };
+		if (harness_options_parse(&o, bad[i][1] ? 3 : 2, argv, &err) != -22 || !err.text[0])
+			fail_msg("'%s %s' was accepted", bad[i][0], bad[i][1] ? bad[i][1] : "");
+	}
 }
 
 static void test_knob_lists(void **state)
@@ -122,25 +153,22 @@ static void test_knob_lists(void **state)
 	assert_int_equal(harness_parse_knob_values(&k, "--x", "", &err), -22);
 }
 
-static void test_poisson_tail(void **state)
-{
-	(void)state;
-	/* P(X >= 10 | lambda = 16) = 1 - sum_{k<10} e^-16 16^k / k! = 0.95669 (tables) */
-	assert_true(fabs(preset_poisson_at_least(16, 10) - 0.95669) < 1e-4);
-	assert_true(fabs(preset_poisson_at_least(3, 1) - (1 - exp(-3))) < 1e-12);
-}
-
-/* 185364 samples, 3 series, 1000 execs/s: 185364 * 185363 / 2 / 2^30 = 16.0 pairs,
- * P(Poisson(16) >= 10) = 0.96, 556092 execs, 556092 / 1000 / 60 = 9.27 minutes. */
+/* --preset precise at 1000 execs/s, 3 series: k = precision_poisson_pairs(0.5) pairs
+ * (34.84, test_precision.c checks it against chi-square tables), a 28-bit region needs
+ * sqrt(2 k 2^28) samples and a 30-bit one twice that. */
 static void test_precise_text(void **state)
 {
-	char text[512];
+	char text[600], want[200];
+	double k = precision_poisson_pairs(0.5), n28 = sqrt(2 * k * exp2(28));
 
 	(void)state;
-	preset_precise_text(text, sizeof(text), 185364, 3, 1000);
-	assert_non_null(strstr(text, "185364 samples per series, so a 30-bit region shows about 16.0 colliding pairs"));
-	assert_non_null(strstr(text, "(at least 10 with probability 0.96)"));
-	assert_non_null(strstr(text, "3 series = 556092 execs at the 1000 execs/s just measured: about 9.3 minutes."));
+	preset_precise_text(text, sizeof(text), 0.5, 1000000, 3600, 3, 1000);
+	snprintf(want, sizeof(want), "about %.0f colliding pairs: a 28-bit region needs about %.0f samples (%.0f s at "
+		 "the 1000 execs/s just measured), a 30-bit one %.0f (%.0f s)", k, n28, n28 / 1000, 2 * n28,
+		 2 * n28 / 1000);
+	if (!strstr(text, want))
+		fail_msg("%s\nlacks\n%s", text, want);
+	assert_non_null(strstr(text, "at most 1000000 samples or 3600 s per series, 3 series."));
 }
 
 int main(void)
@@ -151,7 +179,7 @@ int main(void)
 		cmocka_unit_test(test_modes_current),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_preset_precise),
-		cmocka_unit_test(test_poisson_tail),
+		cmocka_unit_test(test_precision),
 		cmocka_unit_test(test_precise_text),
 		cmocka_unit_test(test_knob_lists),
 	};

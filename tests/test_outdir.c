@@ -1,6 +1,7 @@
 /* Run folder naming, creation, results/latest, and the two ways a run gets its folder. */
 #include <stdarg.h>
 #include <stddef.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -55,6 +56,29 @@ static void test_create_nested_and_latest(void **state)
 	free(dir);
 }
 
+/* A symlink planted at --out is refused (ELOOP), whatever it points at; a file there
+ * (ENOTDIR) too. Symlinks above it are followed, as mkdir -p does. */
+static void test_create_refuses_symlink(void **state)
+{
+	char *dir = tu_mkdtemp(), path[512], target[512], via[512];
+	struct aslr_error err;
+
+	(void)state;
+	snprintf(target, sizeof(target), "%s/target", dir);
+	snprintf(path, sizeof(path), "%s/out", dir);
+	assert_int_equal(mkdir(target, 0755), 0);
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(outdir_create(path, &err), -ELOOP);
+	assert_non_null(strstr(err.text, "symbolic link"));
+	snprintf(via, sizeof(via), "%s/out/inside", dir); /* a symlink above: followed */
+	assert_int_equal(outdir_create(via, &err), 0);
+	snprintf(path, sizeof(path), "%s/file", dir);
+	assert_int_equal(tu_write_file(path, "x"), 0);
+	assert_int_equal(outdir_create(path, &err), -ENOTDIR);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 static void test_prepare(void **state)
 {
 	char *dir = tu_mkdtemp(), given[512], buf[600], want[600], warning[600], target[600], link[600];
@@ -94,6 +118,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_name),
 		cmocka_unit_test(test_create_nested_and_latest),
+		cmocka_unit_test(test_create_refuses_symlink),
 		cmocka_unit_test(test_prepare),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

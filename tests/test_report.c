@@ -1,4 +1,4 @@
-/* Findings, report.md and plots on synthetic runs whose structure is known:
+/* report.md, summary.csv and plots on synthetic runs whose structure is known:
  * mode 0 constant; in mode 1 the heap keeps a fixed offset from text, in mode 2 it
  * does not; lib and ld always move as one; huge is 2 MiB aligned; stack moves below
  * the page. Plots: valid PNGs of the promised size with real content; without
@@ -16,12 +16,14 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "analysis_fixture.h"
 #include "conditional.h"
-#include "findings.h"
+#include "finding.h"
 #include "plots.h"
 #include "report.h"
 #include "rng.h"
 #include "samples.h"
+#include "summary.h"
 #include "test_util.h"
 
 #define ROWS 2000
@@ -32,41 +34,20 @@ struct fixture {
 	struct analysis analysis;
 };
 
-static void write_row(FILE *f, struct rng *r, int mode, int i)
-{
-	uint64_t text = 0x555555554000ULL, lib = 0x7ffff7dd0000ULL, heap = text + 0x20000;
-	uint64_t huge = 0x7fff00000000ULL, stack = 0x7ffffffde000ULL;
-
-	if (mode > 0) {
-		text += rng_below(r, 1 << 20) << 12;
-		lib -= rng_below(r, 1 << 20) << 12;
-		huge += rng_below(r, 1 << 10) << 21;
-		stack -= (rng_below(r, 1 << 16) << 12) + (rng_below(r, 256) << 4);
-		heap = text + 0x20000 + (mode == 2 ? rng_below(r, 1 << 12) << 12 : 0);
-	}
-	fprintf(f, "pie,%d,%d,0x%llx,0x%llx,0x%llx,0x%llx,0x%llx,0x%llx\n", mode, i, (unsigned long long)text,
-		(unsigned long long)heap, (unsigned long long)lib, (unsigned long long)(lib + 0x28000),
-		(unsigned long long)huge, (unsigned long long)stack);
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct aslr_error err;
-	struct rng r = { 7 };
+	struct strbuf csv = { 0 };
 	char path[600];
-	FILE *csv;
 
 	f->dir = tu_mkdtemp();
 	snprintf(path, sizeof(path), "%s/samples.csv", f->dir);
-	csv = fopen(path, "w");
-	fputs("variant,mode,seq,text,heap,lib,ld,huge,stack\n", csv);
-	for (int mode = 0; mode <= 2; mode++)
-		for (int i = 0; i < ROWS; i++)
-			write_row(csv, &r, mode, i);
-	fclose(csv);
-	if (samples_load(&f->table, path, &err) < 0 || analysis_compute(&f->analysis, &f->table, &err) < 0)
+	af_layout_csv(&csv, ROWS);
+	if (tu_write_file(path, csv.text) < 0 || samples_load(&f->table, path, &err) < 0 ||
+	    analysis_compute(&f->analysis, &f->table, &err) < 0)
 		return -1;
+	strbuf_free(&csv);
 	*state = f;
 	return 0;
 }
@@ -86,56 +67,6 @@ static void assert_contains(const char *text, const char *part)
 {
 	if (!strstr(text, part))
 		fail_msg("missing: \"%s\" in:\n%s", part, text);
-}
-
-static void test_findings(void **state)
-{
-	struct fixture *f = *state;
-	struct strbuf sb = { 0 };
-
-	assert_true(findings_write(&sb, &f->analysis) > 0);
-	assert_contains(sb.text, "In pie mode 0 no region moves: all 6 addresses were the same in all 2000 execs.");
-	assert_contains(sb.text, "the heap moves independently of the executable only in mode 2; in mode 1 it keeps a constant offset");
-	assert_contains(sb.text, "In pie mode 1, text and heap move together");
-	assert_contains(sb.text, "In pie mode 2, lib and ld move together");
-	assert_true(strstr(sb.text, "In pie mode 2, text and heap") == NULL);
-	assert_contains(sb.text, "huge is aligned to 2^21 bytes (its lowest varying bit): against page granularity that alignment costs 9 bits");
-	assert_contains(sb.text, "stack varies below the 4 KiB page (lowest varying bit 4)");
-	strbuf_free(&sb);
-}
-
-/* A knob sweep: lib is uniform over 2^(bits - 20) pages at mmap_rnd_bits = bits, so 28 and
- * 30 give 8 and 10 bits; the finding must say so within the collision estimate's spread. */
-static void test_knob_finding(void **state)
-{
-	enum { N = 4000 };
-	struct sample_table t;
-	struct analysis a;
-	struct aslr_error err;
-	struct strbuf csv = { 0 }, out = { 0 };
-	struct rng r = { 9 };
-	double lo = 0, hi = 0;
-	const char *at;
-
-	(void)state;
-	strbuf_printf(&csv, "variant,mode,seq,mmap_rnd_bits,lib\n");
-	for (int bits = 28; bits <= 30; bits += 2)
-		for (int i = 0; i < N; i++)
-			strbuf_printf(&csv, "pie,2,%d,%d,0x%llx\n", i, bits,
-				      0x7f0000000000ULL + (unsigned long long)(rng_below(&r, 1u << (bits - 20)) << 12));
-	assert_int_equal(samples_load_buffer(&t, "mem", csv.text, csv.len, &err), 0);
-	assert_int_equal(analysis_compute(&a, &t, &err), 0);
-	findings_write(&out, &a);
-	at = strstr(out.text, "Raising vm.mmap_rnd_bits from 28 to 30 takes lib from ");
-	assert_non_null(at);
-	assert_int_equal(sscanf(at, "Raising vm.mmap_rnd_bits from 28 to 30 takes lib from %lf to %lf", &lo, &hi), 2);
-	/* 4 sd of the pair count: 4 / (sqrt(C(N,2) / 2^H) ln 2) bits, plus the 0.05 of printing */
-	assert_true(fabs(lo - 8) < 4 / (sqrt(N * (N - 1) / 2.0 / 256) * M_LN2) + 0.05);
-	assert_true(fabs(hi - 10) < 4 / (sqrt(N * (N - 1) / 2.0 / 1024) * M_LN2) + 0.05);
-	strbuf_free(&out);
-	strbuf_free(&csv);
-	analysis_free(&a);
-	samples_free(&t);
 }
 
 /* Load csv text and estimate it; the caller frees both. */
@@ -205,62 +136,23 @@ static void test_summary_csv_columns(void **state)
 	samples_free(&t);
 }
 
-/* Findings from too few samples, skew and dependence. With N = 1 nothing is "constant";
- * with N = 2 the lowest varying bit is a coin toss, so no alignment finding. */
-static void test_findings_insufficient_skew_serial(void **state)
-{
-	struct strbuf csv = { 0 }, out = { 0 }, top = { 0 };
-	struct sample_table t;
-	struct analysis a;
-	struct rng r = { 22 };
-	uint64_t walk = 0x7f0000000000ULL;
-
-	(void)state;
-	strbuf_printf(&csv, "variant,mode,seq,skew,walk\npie,0,0,0x1000,0x2000\npie,1,0,0x2000,0x3000\n"
-			    "pie,1,1,0x6000,0x7000\n");
-	for (int i = 0; i < 5000; i++) {
-		uint64_t x = 0x7f0000000000ULL + (rng_unit(&r) < 0.1 ? 0 : rng_below(&r, 1 << 28) << 12);
-		walk += (rng_below(&r, 33) << 12) - (16 << 12);
-		strbuf_printf(&csv, "pie,2,%d,0x%llx,0x%llx\n", i, (unsigned long long)x, (unsigned long long)walk);
-	}
-	analyze_text(&csv, &t, &a);
-	findings_write(&out, &a);
-	assert_true(strstr(out.text, "no region moves") == NULL);
-	assert_true(strstr(out.text, "aligned to") == NULL);
-	assert_contains(out.text, "In pie mode 0, fewer than 20 usable samples, too few for any claim about skew (1), walk (1).");
-	assert_contains(out.text, "In pie mode 2, one value of skew is ");
-	assert_contains(out.text, "In pie mode 2, successive samples of walk are not independent");
-	assert_true(findings_warnings(&top, &a, "- **Warning**: ") >= 2);
-	assert_contains(top.text, "pie mode 2: one value of skew is ");
-	strbuf_free(&top);
-	strbuf_free(&out);
-	strbuf_free(&csv);
-	analysis_free(&a);
-	samples_free(&t);
-}
-
 static void test_clusters(void **state)
 {
 	struct fixture *f = *state;
 	int cluster[SAMPLES_MAX_COLUMNS];
 
-	conditional_clusters(&f->analysis, 1, cluster); /* mode 1: text=heap, lib=ld, huge, stack */
+	/* mode 1: text=heap, lib=ld, huge, stack */
+	blocks_clusters(f->analysis.series[1].series, f->analysis.series[1].region, f->table.region_count, cluster);
 	assert_int_equal(cluster[0], 0);
 	assert_int_equal(cluster[1], 0);
 	assert_int_equal(cluster[2], 2);
 	assert_int_equal(cluster[3], 2);
 	assert_int_equal(cluster[4], 4);
 	assert_int_equal(cluster[5], 5);
-	conditional_clusters(&f->analysis, 0, cluster); /* mode 0: all constant */
+	/* mode 0: all constant */
+	blocks_clusters(f->analysis.series[0].series, f->analysis.series[0].region, f->table.region_count, cluster);
 	for (int r = 0; r < 6; r++)
 		assert_int_equal(cluster[r], -1);
-}
-
-static int gnuplot_installed(void)
-{
-	char *argv[] = { (char[]){ "/usr/bin/gnuplot" }, (char[]){ "--version" }, NULL };
-	int status = tu_run(argv, NULL, NULL);
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 /* PNG signature and IHDR: width and height are big-endian at bytes 16 and 20. */
@@ -288,12 +180,12 @@ static void check_png(const char *path)
 static void test_plots_and_report(void **state)
 {
 	struct fixture *f = *state;
-	static struct plot_list plots;
+	struct plot_list plots = { 0 };
 	struct aslr_error err;
 	struct strbuf sb = { 0 };
 	char path[800];
 
-	if (!gnuplot_installed()) {
+	if (!tu_have_gnuplot()) {
 		print_message("gnuplot is not installed: plots skipped\n");
 		skip();
 	}
@@ -333,6 +225,51 @@ static void test_plots_and_report(void **state)
 	assert_contains(sb.text, "## Findings");
 	assert_contains(sb.text, "build/bin/aslr-analyze");
 	strbuf_free(&sb);
+	plot_list_free(&plots);
+}
+
+static int starts(const char *text, const char *prefix)
+{
+	return text && strncmp(text, prefix, strlen(prefix)) == 0;
+}
+
+/* report.md opens with the Key findings (numbered, at most FINDINGS_KEY_MAX), then the full
+ * findings, then the machine and the tables; every link to a section of the report has its
+ * anchor there. On the layout run with its leaks: the heap tied to text in mode 1 leads. */
+static void test_key_findings_open_report(void **state)
+{
+	struct strbuf csv = { 0 }, sb = { 0 };
+	struct analysis_fixture f;
+	const char *key, *full, *rest;
+	unsigned numbered = 0;
+
+	(void)state;
+	af_layout_csv(&csv, ROWS);
+	assert_int_equal(af_load(&f, &csv, 1), 0);
+	report_build(&sb, &f.analysis, NULL, NULL, NULL);
+	key = strstr(sb.text, "\n## ");
+	assert_non_null(key);
+	assert_true(starts(key, "\n## Key findings\n"));
+	full = strstr(key + 1, "\n## ");
+	assert_true(starts(full, "\n## Findings\n"));
+	rest = strstr(full + 1, "\n## ");
+	assert_non_null(rest);
+	for (const char *line = key; line && line < full; line = strchr(line + 1, '\n'))
+		numbered += line[1] >= '1' && line[1] <= '9' && line[2] == '.';
+	assert_true(numbered >= 3 && numbered <= FINDINGS_KEY_MAX);
+	assert_non_null(strstr(key, "\n1. In pie mode 1, text and heap move as one"));
+	for (const char *at = strstr(sb.text, "](#"); at; at = strstr(at + 1, "](#")) {
+		char id[200], anchor[260];
+		assert_int_equal(sscanf(at, "](#%199[^)])", id), 1);
+		if (strcmp(id, "findings") == 0)
+			continue; /* the heading's own id */
+		snprintf(anchor, sizeof(anchor), "<a id=\"%s\"></a>", id);
+		if (!strstr(sb.text, anchor))
+			fail_msg("report.md links #%s, which has no anchor", id);
+	}
+	strbuf_free(&sb);
+	strbuf_free(&csv);
+	af_free(&f);
 }
 
 /* aslr-analyze where no gnuplot can be found: exit 0, a warning, everything but plots. */
@@ -376,12 +313,10 @@ static void test_without_gnuplot(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_findings),
 		cmocka_unit_test(test_clusters),
-		cmocka_unit_test(test_knob_finding),
 		cmocka_unit_test(test_summary_csv_columns),
-		cmocka_unit_test(test_findings_insufficient_skew_serial),
 		cmocka_unit_test(test_plots_and_report),
+		cmocka_unit_test(test_key_findings_open_report),
 		cmocka_unit_test(test_without_gnuplot),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -75,16 +75,16 @@ static void test_value_parser(void **state)
 	uint64_t v;
 
 	(void)state;
-	assert_int_equal(samples_parse_value("0xffffffffffffffff", 18, &v, &why, &off), 0);
+	assert_int_equal(samples_csv_parse_value("0xffffffffffffffff", 18, &v, &why, &off), 0);
 	assert_true(v == UINT64_MAX);
-	assert_int_equal(samples_parse_value("0x0000000000000000001", 21, &v, &why, &off), 0);
+	assert_int_equal(samples_csv_parse_value("0x0000000000000000001", 21, &v, &why, &off), 0);
 	assert_true(v == 1); /* leading zeros are not significant */
-	assert_int_equal(samples_parse_value("18446744073709551615", 20, &v, &why, &off), 0);
+	assert_int_equal(samples_csv_parse_value("18446744073709551615", 20, &v, &why, &off), 0);
 	assert_true(v == UINT64_MAX);
-	assert_int_equal(samples_parse_value("0", 1, &v, &why, &off), 0);
+	assert_int_equal(samples_csv_parse_value("0", 1, &v, &why, &off), 0);
 	assert_true(v == 0);
-	assert_int_equal(samples_parse_value("+1", 2, &v, &why, &off), -1);
-	assert_int_equal(samples_parse_value(" 1", 2, &v, &why, &off), -1);
+	assert_int_equal(samples_csv_parse_value("+1", 2, &v, &why, &off), -1);
+	assert_int_equal(samples_csv_parse_value(" 1", 2, &v, &why, &off), -1);
 }
 
 /* Rows of a series come back in seq order (stable among equal seqs), whatever the file

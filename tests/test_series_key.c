@@ -42,6 +42,22 @@ static void test_label(void **state)
 	assert_string_equal(buf, "pie mode 2, mmap_rnd_bits 32, mmap_rnd_compat_bits 8");
 }
 
+/* Mode -1: a group (every mode of a variant at one knob setting). */
+static void test_group(void **state)
+{
+	char buf[SERIES_KEY_TEXT];
+
+	(void)state;
+	series_key_label(&(struct series_key){ "pie", -1, -1, -1 }, buf, sizeof(buf));
+	assert_string_equal(buf, "pie");
+	series_key_label(&(struct series_key){ "pie", -1, 28, 8 }, buf, sizeof(buf));
+	assert_string_equal(buf, "pie, mmap_rnd_bits 28, mmap_rnd_compat_bits 8");
+	series_key_tag(&(struct series_key){ "pie", -1, 28, -1 }, buf, sizeof(buf));
+	assert_string_equal(buf, "pie-rnd28");
+	series_key_tag(&(struct series_key){ "static-pie", -1, -1, 16 }, buf, sizeof(buf));
+	assert_string_equal(buf, "static-pie-compat16");
+}
+
 static void test_tag(void **state)
 {
 	char buf[SERIES_KEY_TEXT];
@@ -79,6 +95,7 @@ int main(void)
 		cmocka_unit_test(test_equal_needs_every_field),
 		cmocka_unit_test(test_label),
 		cmocka_unit_test(test_tag),
+		cmocka_unit_test(test_group),
 		cmocka_unit_test(test_room),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

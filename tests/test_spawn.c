@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -146,6 +147,24 @@ static void test_grandchild_holding_stdout(void **state)
 	assert_memory_equal(c.first, "hi\n", 3);
 }
 
+/* As a child subreaper the caller adopts what each probe left in its process group (a
+ * background job, a double fork, an unreaped child): spawn_run kills and reaps it all,
+ * so no child is left when it returns. Without the reaping, the killed leftovers would
+ * stay zombies of this process. */
+static void test_subreaper_leaves_no_child(void **state)
+{
+	char *argv[] = { (char[]){ "/bin/sh" }, (char[]){ "-c" },
+			 (char[]){ "sleep 30 & (sleep 30 &) ; /bin/true & echo hi" }, NULL };
+	struct collected c = { 0 };
+
+	(void)state;
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	assert_int_equal(run(argv, 2, 20, 5, &c), SPAWN_DONE);
+	assert_int_equal(c.outcome, PROBE_EXITED);
+	assert_no_children_left();
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -156,6 +175,7 @@ int main(void)
 		cmocka_unit_test(test_timeout_kills),
 		cmocka_unit_test(test_endless_output_cut_off),
 		cmocka_unit_test(test_grandchild_holding_stdout),
+		cmocka_unit_test(test_subreaper_leaves_no_child),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

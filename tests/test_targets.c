@@ -97,7 +97,7 @@ static int setup(void **state)
 
 static const struct region_estimate *region_of(const struct analysis *a, const char *variant, const char *name)
 {
-	int s = analysis_find_series(a, variant, 2, -1, -1);
+	int s = analysis_find_series(a, &(struct series_key){ variant, 2, -1, -1 });
 
 	assert_true(s >= 0);
 	for (unsigned r = 0; r < a->table->region_count; r++)
@@ -129,7 +129,7 @@ static void check_known(const struct analysis *a, double rnd_bits)
 	const struct region_estimate *small = region_of(a, "target-pie", "lib_libaslr_target_small_so");
 	const struct region_estimate *big = region_of(a, "target-biglib", "lib_libaslr_biglib_so");
 	const struct region_estimate *nopie = region_of(a, "target-nopie", "exe");
-	int s_static = analysis_find_series(a, "target-static-pie", 2, -1, -1);
+	int s_static = analysis_find_series(a, &(struct series_key){ "target-static-pie", 2, -1, -1 });
 
 	assert_int_equal(small->alignment_bit, 12);
 	assert_near(small->range_bits, rnd_bits, 0.05, "small library");

@@ -328,6 +328,14 @@ int tu_foreign_elf(const char *from, const char *to)
 	return rc;
 }
 
+int tu_have_gnuplot(void)
+{
+	char *argv[] = { (char[]){ "/usr/bin/gnuplot" }, (char[]){ "--version" }, NULL };
+	int status = tu_run(argv, NULL, NULL);
+
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 int tu_run_dirs_setup(void **state)
 {
 	struct tu_run_dirs *f = calloc(1, sizeof(*f));

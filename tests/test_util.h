@@ -56,6 +56,9 @@ int tu_copy_file(const char *from, const char *to, unsigned mode);
  * ia32 emulation. 0 or -1. */
 int tu_foreign_elf(const char *from, const char *to);
 
+/* 1 when gnuplot runs (gnuplot --version exits 0). */
+int tu_have_gnuplot(void);
+
 /* The integer a file (a sysctl, say) holds; -1 when unreadable. */
 int tu_read_int(const char *path);
 /* Poll every 10 ms, up to 10 s: 1 once path reads want / holds at least lines lines. */

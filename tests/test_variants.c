@@ -19,9 +19,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "analysis.h"
 #include "root_fixture.h"
 #include "samples.h"
-#include "summary.h"
 #include "test_util.h"
 
 #define RND_BITS "/proc/sys/vm/mmap_rnd_bits"
@@ -50,6 +50,16 @@ static void load(struct root_fixture *f, struct sample_table *t, struct analysis
 	assert_int_equal(analysis_compute(a, t, &err), 0);
 }
 
+/* The series of variant at mode and mmap_rnd_bits (-1: not swept); fails when there is none. */
+static int series_of(const struct analysis *a, const char *variant, int mode, int rnd_bits)
+{
+	int s = analysis_find_series(a, &(struct series_key){ variant, mode, rnd_bits, -1 });
+
+	if (s < 0)
+		fail_msg("no series %s mode %d, mmap_rnd_bits %d", variant, mode, rnd_bits);
+	return s;
+}
+
 static const struct region_estimate *region_of(const struct analysis *a, int s, const char *name)
 {
 	for (unsigned r = 0; r < a->table->region_count; r++)
@@ -73,17 +83,17 @@ static void test_variant_matrix(void **state)
 	assert_int_equal(read_va_space(), f->original);
 	load(f, &t, &a);
 	for (int mode = 0; mode <= 2; mode++) {
-		int s = analysis_find_series(&a, "nopie", mode, -1, -1);
+		int s = series_of(&a, "nopie", mode, -1);
 		assert_true(s >= 0);
 		assert_int_equal(region_of(&a, s, "text")->kind, KIND_CONSTANT);
 	}
 	for (int mode = 1; mode <= 2; mode++) {
-		assert_int_equal(region_of(&a, analysis_find_series(&a, "pie2m", mode, -1, -1), "text")->alignment_bit, 21);
-		assert_int_equal(region_of(&a, analysis_find_series(&a, "biglib", mode, -1, -1), "biglib")->alignment_bit, 21);
-		assert_int_equal(region_of(&a, analysis_find_series(&a, "pie", mode, -1, -1), "text")->alignment_bit, 12);
+		assert_int_equal(region_of(&a, series_of(&a, "pie2m", mode, -1), "text")->alignment_bit, 21);
+		assert_int_equal(region_of(&a, series_of(&a, "biglib", mode, -1), "biglib")->alignment_bit, 21);
+		assert_int_equal(region_of(&a, series_of(&a, "pie", mode, -1), "text")->alignment_bit, 12);
 	}
 	/* the default probe does not report biglib: its column holds 0x0 there */
-	assert_true(region_of(&a, analysis_find_series(&a, "pie", 2, -1, -1), "biglib")->absent);
+	assert_true(region_of(&a, series_of(&a, "pie", 2, -1), "biglib")->absent);
 	analysis_free(&a);
 	samples_free(&t);
 }
@@ -108,7 +118,7 @@ static void test_m32(void **state)
 	assert_int_equal(read_va_space(), f->original);
 	load(f, &t, &a);
 	for (int mode = 1; mode <= 2; mode++) {
-		const struct region_estimate *m32 = region_of(&a, analysis_find_series(&a, "m32", mode, -1, -1), "mmap");
+		const struct region_estimate *m32 = region_of(&a, series_of(&a, "m32", mode, -1), "mmap");
 		double pairs = 300.0 * 299 / 2 / exp2(compat);
 		/* collision estimate of a uniform compat-bit value, 4 sd of the pair count */
 		if (fabs(m32->estimate_bits - compat) > 4 / (sqrt(pairs) * M_LN2) + 0.05)
@@ -134,7 +144,7 @@ static void test_rnd_bits_sweep(void **state)
 	load(f, &t, &a);
 	assert_true(t.has_rnd_bits);
 	for (int bits = 28; bits <= 32; bits++) {
-		const struct region_estimate *libc = region_of(&a, analysis_find_series(&a, "pie", 2, bits, -1), "libc");
+		const struct region_estimate *libc = region_of(&a, series_of(&a, "pie", 2, bits), "libc");
 		/* range of 300 uniform samples: short of the full span by about 2/301 of it */
 		if (fabs(libc->range_bits - bits) > 0.1)
 			fail_msg("libc at mmap_rnd_bits %d: range %.3f bits", bits, libc->range_bits);

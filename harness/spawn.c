@@ -230,9 +230,13 @@ static int deliver(struct pool *pool, struct slot *slot, const struct probe_resu
 
 	slot->delivered = 1;
 	pool->pending--;
-	if (rc == SPAWN_ACCEPTED)
+	if (rc < 0)
+		return rc;
+	if (rc & SPAWN_ACCEPTED)
 		pool->accepted++;
-	return rc < 0 ? rc : 0;
+	if (rc & SPAWN_FINISH)
+		pool->finishing = 1;
+	return 0;
 }
 
 /* Its pidfd says the probe exited: reap it and hand over what it did. */

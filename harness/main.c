@@ -100,6 +100,9 @@ static int configure(struct run_config *cfg, struct harness_options *opts, struc
 	int rc;
 
 	cfg->jobs = opts->jobs ? opts->jobs : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	/* a traced target spends part of each exec stopped, waiting for the harness: twice as
+	 * many in flight keep the CPUs busy (--jobs, when given, is taken as it is) */
+	cfg->target_jobs = opts->jobs ? opts->jobs : 2 * cfg->jobs;
 	cfg->progress = !opts->quiet && isatty(STDERR_FILENO);
 	if (opts->resume_dir) {
 		cfg->resume = resume;

@@ -104,7 +104,7 @@ static int take_control(struct run *st, struct aslr_error *err)
 	return rc;
 }
 
-/* The spawn settings of variant v; jobs and target are the caller's. */
+/* The spawn settings of variant v, with its jobs; the target (how many) is the caller's. */
 static void variant_spawn(const struct run *st, unsigned v, struct spawn_config *spawn)
 {
 	const struct run_config *cfg = st->cfg;
@@ -112,6 +112,7 @@ static void variant_spawn(const struct run *st, unsigned v, struct spawn_config 
 
 	*spawn = (struct spawn_config){
 		.path = var->probe, .argv = st->argv[v], .envp = run_probe_env,
+		.jobs = var->target && cfg->target_jobs ? cfg->target_jobs : cfg->jobs,
 		.drop_privileges = var->target ? cfg->target_drop_privileges : cfg->drop_privileges,
 		.uid = var->target ? cfg->target_uid : cfg->uid, .gid = var->target ? cfg->target_gid : cfg->gid,
 		.timeout_sec = cfg->opts->timeout_sec, .stop = cfg->stop, .traced = var->target,
@@ -223,7 +224,7 @@ static int start_runinfo(struct run *st, struct aslr_error *err)
 	struct runinfo_config ri = {
 		.argc = cfg->argc, .argv = cfg->argv, .paths = &cfg->paths,
 		.probes = probes, .probe_env = run_probe_env, .target_args = cfg->target_args,
-		.target_user = cfg->target_user,
+		.target_user = cfg->target_user, .target_jobs = cfg->target_jobs ? cfg->target_jobs : cfg->jobs,
 		.jobs = cfg->jobs, .samples = cfg->opts->samples, .timeout_sec = cfg->opts->timeout_sec,
 		.precision = cfg->opts->precision, .max_time = cfg->opts->max_time,
 		.mode_count = st->plan.count, .modes = st->plan.mode, .modes_current = cfg->opts->modes_current,
@@ -391,7 +392,6 @@ static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct ser
 	int va_space = -1, rc, held;
 
 	variant_spawn(st, v, &s.spawn);
-	s.spawn.jobs = cfg->jobs;
 	s.spawn.target = cfg->opts->samples > kept ? cfg->opts->samples - kept : 0;
 	s.spawn.no_randomize = st->plan.method[mode_i] == METHOD_PERSONALITY;
 	if (cfg->resume && prior) /* a resumed series goes on counting where it stopped */
@@ -559,7 +559,6 @@ int run_measure_rate(const struct run *st, unsigned n, double *rate, struct aslr
 	while (v + 1 < st->cfg->variant_count && !measurable(st, v))
 		v++;
 	variant_spawn(st, v, &spawn);
-	spawn.jobs = st->cfg->jobs;
 	return preset_measure_rate(&spawn, n, rate, err);
 }
 

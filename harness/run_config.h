@@ -34,6 +34,7 @@ struct run_config {
 	volatile sig_atomic_t *stop;   /* set by SIGINT/SIGTERM/SIGHUP */
 	int drop_privileges;           /* --user: probes run as uid/gid */
 	unsigned uid, gid;
+	unsigned target_jobs;          /* targets in flight at once (0: jobs) */
 	char **target_args;            /* after --: every target's arguments, NULL-terminated (may be NULL) */
 	int target_drop_privileges;    /* targets run as target_uid/gid: --user's, or nobody's for root */
 	unsigned target_uid, target_gid;

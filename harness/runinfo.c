@@ -174,6 +174,7 @@ static json_t *config_facts(const struct runinfo_config *cfg)
 			  cfg->timeout_sec, "user", cfg->user ? json_string(cfg->user) : json_null());
 	json_object_set_new(facts, "target_args", string_list(cfg->target_args));
 	json_object_set_new(facts, "target_user", cfg->target_user ? json_string(cfg->target_user) : json_null());
+	json_object_set_new(facts, "target_jobs", json_integer(cfg->target_jobs));
 	if (cfg->precision > 0) /* samples is then the most a series takes */
 		json_object_set_new(facts, "precision", json_pack("{s:f, s:I, s:f}", "bits", cfg->precision,
 								  "max_samples", (json_int_t)cfg->samples,

@@ -42,6 +42,7 @@ struct runinfo_config {
 	unsigned rnd_bits_count, rnd_compat_bits_count;
 	const char *user;                       /* --user, or NULL */
 	char **target_args;                     /* after --, NULL-terminated, or NULL */
+	unsigned target_jobs;                   /* targets in flight at once */
 	const char *target_user;                /* the user targets run as, or NULL (the harness's) */
 };
 

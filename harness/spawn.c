@@ -278,55 +278,67 @@ static int traced_stop(struct pool *pool, struct slot *slot, int status)
 	return deliver(pool, slot, &result);
 }
 
-/* Whatever a traced child did since we last looked: stops, then maybe its end. */
-static int traced_reap(struct pool *pool, struct slot *slot)
+/* One status of a traced child, waited for: a stop, or its end. */
+static int traced_event(struct pool *pool, struct slot *slot, int status)
 {
-	for (;;) {
-		struct probe_result result;
-		int status = 0, rc;
-		pid_t r = waitpid(slot->pid, &status, WNOHANG | __WALL);
+	struct probe_result result;
 
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r == 0)
-			return 0;
-		if (r > 0 && WIFSTOPPED(status)) {
-			rc = traced_stop(pool, slot, status);
-			if (rc < 0)
-				return rc;
-			continue;
-		}
-		slot_release(pool, slot); /* it exited, died, or (ECHILD) is gone */
-		if (slot->delivered)
-			return 0;
-		exit_result(pool, slot, status, &result);
-		return deliver(pool, slot, &result);
-	}
+	if (WIFSTOPPED(status))
+		return traced_stop(pool, slot, status);
+	slot_release(pool, slot);
+	if (slot->delivered)
+		return 0;
+	exit_result(pool, slot, status, &result);
+	return deliver(pool, slot, &result);
 }
 
-/* SIGCHLD: one signal may stand for many children, so every traced slot is looked at. */
-static int on_sigchld(struct pool *pool)
+static struct slot *slot_of(struct pool *pool, pid_t pid)
 {
-	struct signalfd_siginfo info[8];
-
-	/* one read drains it: a standard signal is pending once at the most */
-	if (read(pool->sig_fd, info, sizeof(info)) < 0 && errno != EAGAIN)
-		return 0;
 	for (unsigned i = 0; i < pool->slot_count; i++)
-		if (pool->slots[i].pid) {
-			int rc = traced_reap(pool, &pool->slots[i]);
-			if (rc < 0)
-				return rc;
-		}
-	return 0;
+		if (pool->slots[i].pid == pid)
+			return &pool->slots[i];
+	return NULL;
 }
 
 static int is_in_flight(const struct pool *pool, pid_t pid)
 {
-	for (unsigned i = 0; i < pool->slot_count; i++)
-		if (pool->slots[i].pid == pid)
-			return 1;
-	return 0;
+	return slot_of((struct pool *)(uintptr_t)pool, pid) != NULL;
+}
+
+/* SIGCHLD: one signal may stand for many children. waitid(WNOWAIT) names each child that
+ * has something to say (a tracee's stops are reported to its tracer without WSTOPPED), so
+ * only those are waited for, not every slot; an exited child that is no slot's is a stray
+ * we adopted as subreaper. */
+static int on_sigchld(struct pool *pool)
+{
+	struct signalfd_siginfo sig[8];
+
+	/* one read drains it: a standard signal is pending once at the most */
+	if (read(pool->sig_fd, sig, sizeof(sig)) < 0 && errno != EAGAIN)
+		return 0;
+	for (;;) {
+		siginfo_t info = { 0 };
+		struct slot *slot;
+		int status = 0, rc;
+		pid_t r;
+
+		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT | __WALL) < 0 || info.si_pid == 0)
+			return 0;
+		slot = slot_of(pool, info.si_pid);
+		if (!slot && (info.si_code == CLD_EXITED || info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED)) {
+			waitpid(info.si_pid, NULL, WNOHANG | __WALL);
+			continue;
+		}
+		if (!slot)
+			return 0; /* not ours to wait for */
+		while ((r = waitpid(slot->pid, &status, WNOHANG | __WALL)) < 0 && errno == EINTR)
+			;
+		if (r == 0)
+			return 0;
+		rc = traced_event(pool, slot, r > 0 ? status : 0); /* r < 0: gone (ECHILD) */
+		if (rc < 0)
+			return rc;
+	}
 }
 
 /* Reap exited children that are no probe in flight: what left a probe's group (setsid)

@@ -53,22 +53,25 @@ static void print_group(FILE *out, const struct analysis *a, unsigned first, uns
 {
 	const struct sample_table *t = a->table;
 	size_t n_min = SIZE_MAX, n_max = 0;
+	int width = REGION_WIDTH; /* wider for a long name (a traced program's lib_<file>) */
 	char cell[64];
 
+	for (unsigned r = 0; r < t->region_count; r++)
+		width = (int)strlen(t->region[r]) + 1 > width ? (int)strlen(t->region[r]) + 1 : width;
 	for (unsigned s = first; s < last; s++) {
 		size_t n = a->series[s].series->rows;
 		n_min = n < n_min ? n : n_min;
 		n_max = n > n_max ? n : n_max;
 	}
 	group_title(out, a, first, n_min, n_max);
-	fprintf(out, "%-*s", REGION_WIDTH, "region");
+	fprintf(out, "%-*s", width, "region");
 	for (unsigned s = first; s < last; s++) {
 		snprintf(cell, sizeof(cell), "mode %d", a->series[s].series->mode);
 		fprintf(out, "%-*s", CELL_WIDTH, cell);
 	}
 	fputc('\n', out);
 	for (unsigned r = 0; r < t->region_count; r++) {
-		fprintf(out, "%-*s", REGION_WIDTH, t->region[r]);
+		fprintf(out, "%-*s", width, t->region[r]);
 		for (unsigned s = first; s < last; s++) {
 			table_cell(cell, sizeof(cell), &a->series[s].region[r]);
 			fprintf(out, "%-*s", CELL_WIDTH, cell);

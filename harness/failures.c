@@ -7,7 +7,8 @@ static const char *const kind_names[FAILURE_KINDS] = {
 	[FAILURE_EXIT] = "exit",         [FAILURE_SIGNAL] = "signal",
 	[FAILURE_TIMEOUT] = "timeout",   [FAILURE_OVERFLOW] = "overflow",
 	[FAILURE_EMPTY] = "empty",       [FAILURE_MALFORMED] = "malformed",
-	[FAILURE_REGIONS] = "regions",
+	[FAILURE_REGIONS] = "regions",   [FAILURE_EXEC] = "exec",
+	[FAILURE_TRACE] = "trace",
 };
 
 const char *failure_kind_name(enum failure_kind kind)

@@ -17,10 +17,12 @@ enum failure_kind {
 	FAILURE_EMPTY,     /* printed nothing */
 	FAILURE_MALFORMED, /* printed something that is not a record */
 	FAILURE_REGIONS,   /* a record whose region names differ from the first one */
+	FAILURE_EXEC,      /* execve (or a step before it) failed */
+	FAILURE_TRACE,     /* a traced program could not be stopped or read at its entry point */
 	FAILURE_KINDS
 };
 
-enum { FAILURE_EXAMPLE = 200 };
+enum { FAILURE_EXAMPLE = 320 }; /* room for a loader's message with a long path */
 
 enum { FAILURE_BUDGET_FIRST = 20, FAILURE_BUDGET_AFTER = 100, FAILURE_BUDGET_PERCENT = 1 };
 

@@ -83,8 +83,7 @@ static int announce_precise(const struct run_config *cfg, const struct run *run,
 {
 	char text[512];
 	double rate;
-	int rc = preset_measure_rate(cfg->variants[0].probe, run_probe_env, cfg->jobs, 200, &stop_signal,
-				     &rate, err);
+	int rc = run_measure_rate(run, 200, &rate, err);
 
 	if (rc < 0)
 		return rc;
@@ -101,6 +100,9 @@ static int configure(struct run_config *cfg, struct harness_options *opts, struc
 	int rc;
 
 	cfg->jobs = opts->jobs ? opts->jobs : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	/* a traced target spends part of each exec stopped, waiting for the harness: twice as
+	 * many in flight keep the CPUs busy (--jobs, when given, is taken as it is) */
+	cfg->target_jobs = opts->jobs ? opts->jobs : 2 * cfg->jobs;
 	cfg->progress = !opts->quiet && isatty(STDERR_FILENO);
 	if (opts->resume_dir) {
 		cfg->resume = resume;
@@ -143,6 +145,18 @@ static int analyze(const struct run_config *cfg, struct aslr_error *err)
 	return 0;
 }
 
+/* What the user should know before sampling starts: who the targets run as, what was skipped. */
+static void announce(const struct run *run, const struct run_config *cfg, const struct harness_options *opts)
+{
+	if (cfg->target_user && !opts->user)
+		fprintf(stderr, "aslr-harness: targets run as %s (the harness is root and no --user was given): their "
+			"libraries' constructors run before the entry point, as that user\n", cfg->target_user);
+	for (unsigned v = 0; v < cfg->variant_count; v++)
+		if (run_preflight(run, v)->skipped)
+			fprintf(stderr, "aslr-harness: skipped %s (%s): %s\n", cfg->variants[v].name,
+				cfg->variants[v].probe, run_preflight(run, v)->reason);
+}
+
 /* What the probes left that escaped their process groups: killed and reaped. */
 static void sweep_leftovers(void)
 {
@@ -171,8 +185,10 @@ static int harness(struct run_config *cfg, struct harness_options *opts, struct 
 		install_stop_handlers();
 		rc = run_prepare(run, cfg, err);
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		announce(run, cfg, opts);
 		rc = sample(run, cfg, opts, err);
+	}
 	if (rc == 0 && !opts->no_analyze)
 		rc = analyze(cfg, err);
 	sweep_leftovers(); /* the guardian and gnuplot were waited for: any child left is a probe's */

@@ -10,8 +10,8 @@
 #include <string.h>
 
 const char harness_usage[] =
-	"Usage: aslr-harness [OPTION]...\n"
-	"Sample the address layout of a probe program under each ASLR mode.\n"
+	"Usage: aslr-harness [OPTION]... [-- TARGET-ARGUMENT...]\n"
+	"Sample the address layout of a probe program, or of any program, under each ASLR mode.\n"
 	"\n"
 	"  --samples N      valid samples per series (default 10000)\n"
 	"  --precision BITS sample each series until every region that moves has a\n"
@@ -21,15 +21,19 @@ const char harness_usage[] =
 	"  --preset precise --precision 0.5; says what it will cost before it starts\n"
 	"  --modes LIST     randomize_va_space values to measure, e.g. 0,1,2 (default);\n"
 	"                   'current' leaves the sysctl alone\n"
-	"  --jobs J         probes in flight at once (default: online CPUs)\n"
+	"  --jobs J         probes in flight at once (default: online CPUs; targets:\n"
+	"                   twice that)\n"
 	"  --out DIR        run folder (default results/<UTC time>-<host>-<kernel>/)\n"
 	"  --probe PATH     probe program to run instead of the built one\n"
 	"  --variants LIST  built probe variants to run (default pie)\n"
+	"  --target PATH    also sample any program: stopped at its entry point (ptrace),\n"
+	"                   its mappings read; repeatable; arguments after -- go to every\n"
+	"                   target; as root it runs as nobody unless --user is given\n"
 	"  --mmap-rnd-bits LIST         sweep vm.mmap_rnd_bits, e.g. 28-32 or 28,32\n"
 	"  --mmap-rnd-compat-bits LIST  sweep vm.mmap_rnd_compat_bits, e.g. 8,16\n"
 	"                   (each value is a series; the knob is given back afterwards)\n"
 	"  --timeout SEC    kill a probe exec after SEC seconds (default 5)\n"
-	"  --user NAME      run the probes as NAME (the harness keeps the sysctls)\n"
+	"  --user NAME      run the probes and targets as NAME (the harness keeps the sysctls)\n"
 	"  --resume DIR     continue an interrupted run to the targets in DIR/run.json\n"
 	"  --kernel IMAGE   boot IMAGE under QEMU and sample inside it instead of here\n"
 	"                   (repeatable; then the runs are compared); default samples\n"
@@ -189,7 +193,8 @@ static int parse_timeout(const char *text, double *out)
 enum {
 	OPT_SAMPLES = 256, OPT_PRESET, OPT_PRECISION, OPT_MAX_SAMPLES, OPT_MAX_TIME, OPT_RND_BITS, OPT_RND_COMPAT_BITS,
 	OPT_MODES, OPT_JOBS, OPT_OUT, OPT_PROBE, OPT_VARIANTS, OPT_TIMEOUT, OPT_USER, OPT_RESUME, OPT_NO_ANALYZE,
-	OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_KERNEL, OPT_KERNEL_APPEND, OPT_KERNEL_CPUS, OPT_KERNEL_MEMORY,
+	OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_TARGET,
+	OPT_KERNEL, OPT_KERNEL_APPEND, OPT_KERNEL_CPUS, OPT_KERNEL_MEMORY, /* OPT_KERNEL...: the last ones */
 	OPT_KERNEL_TIMEOUT, OPT_KERNEL_ACCEL, OPT_KERNEL_BENCH
 };
 
@@ -227,6 +232,7 @@ static const struct option long_options[] = {
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "variants", required_argument, NULL, OPT_VARIANTS },
+	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "resume", required_argument, NULL, OPT_RESUME },
@@ -257,6 +263,7 @@ static const char *shape_option_name(int opt)
 	case OPT_OUT: return "--out";
 	case OPT_PROBE: return "--probe";
 	case OPT_VARIANTS: return "--variants";
+	case OPT_TARGET: return "--target";
 	case OPT_RND_BITS: return "--mmap-rnd-bits";
 	case OPT_RND_COMPAT_BITS: return "--mmap-rnd-compat-bits";
 	case OPT_USER: return "--user";
@@ -347,6 +354,13 @@ static int apply_option(struct harness_options *opts, int opt, const char *arg,
 		return 0;
 	case OPT_VARIANTS:
 		return harness_parse_variants(opts, arg, err);
+	case OPT_TARGET:
+		if (!arg[0])
+			return aslr_error_usage(err, -EINVAL, "--target: empty path");
+		if (opts->target_count == MAX_VARIANTS)
+			return aslr_error_usage(err, -EINVAL, "--target: more than %d", MAX_VARIANTS);
+		opts->targets[opts->target_count++] = arg;
+		return 0;
 	case OPT_TIMEOUT:
 		if (parse_timeout(arg, &opts->timeout_sec) < 0)
 			return aslr_error_usage(err, -EINVAL, "--timeout: expected seconds > 0, got '%s'", arg);
@@ -373,6 +387,22 @@ static int apply_option(struct harness_options *opts, int opt, const char *arg,
 	return aslr_error_usage(err, -EINVAL, "unknown option (try --help)");
 }
 
+/* What follows the options: nothing, or "--" and the targets' arguments. getopt stops at
+ * the first operand ("+"), so anything else is an operand out of place. */
+static int take_target_args(struct harness_options *opts, int argc, char **argv, const char *last_optarg,
+			    struct aslr_error *err)
+{
+	int after_dashes = optind > 1 && strcmp(argv[optind - 1], "--") == 0 && argv[optind - 1] != last_optarg;
+
+	if (!after_dashes && optind < argc)
+		return aslr_error_usage(err, -EINVAL, "unexpected argument '%s' (try --help)", argv[optind]);
+	if (after_dashes && !opts->target_count)
+		return aslr_error_usage(err, -EINVAL, "arguments after -- are for --target programs, and there is none");
+	opts->target_args = argv + optind; /* argv[argc] is NULL */
+	opts->target_argc = argc - optind;
+	return 0;
+}
+
 /* --kernel's own options need --kernel; what the guest cannot do is refused. */
 static int check_kernel_options(struct harness_options *opts, struct aslr_error *err)
 {
@@ -390,6 +420,9 @@ static int check_kernel_options(struct harness_options *opts, struct aslr_error 
 	if (opts->user)
 		return aslr_error_usage(err, -EINVAL, "--user and --kernel exclude each other (the guest has no "
 					"users but root)");
+	if (opts->target_count)
+		return aslr_error_usage(err, -EINVAL, "--target and --kernel exclude each other (the guest holds "
+					"the probes only)");
 	if (!opts->samples_given && opts->precision == 0)
 		opts->samples = KERNEL_DEFAULT_SAMPLES;
 	if (!k->memory_mb)
@@ -422,6 +455,7 @@ static int check_precision(struct harness_options *opts, struct aslr_error *err)
 int harness_options_parse(struct harness_options *opts, int argc, char **argv,
 			  struct aslr_error *err)
 {
+	const char *last_optarg = NULL;
 	int opt, rc;
 
 	memset(opts, 0, sizeof(*opts));
@@ -430,16 +464,18 @@ int harness_options_parse(struct harness_options *opts, int argc, char **argv,
 	harness_parse_modes(opts, "0,1,2", NULL);
 	optind = 0; /* reset getopt, so the parser can run more than once (tests) */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+", long_options, NULL)) != -1) {
 		if (opt == '?' || opt == ':')
 			return aslr_error_usage(err, -EINVAL, "unknown option or missing argument: '%s' (try --help)",
 						argv[optind - 1]);
 		rc = apply_option(opts, opt, optarg, err);
 		if (rc < 0)
 			return rc;
+		last_optarg = optarg;
 	}
-	if (optind < argc)
-		return aslr_error_usage(err, -EINVAL, "unexpected argument '%s' (try --help)", argv[optind]);
+	rc = take_target_args(opts, argc, argv, last_optarg, err);
+	if (rc < 0)
+		return rc;
 	if (opts->probe_path && opts->variant_count)
 		return aslr_error_usage(err, -EINVAL, "--probe and --variants exclude each other");
 	if (opts->resume_dir && opts->shape_option)

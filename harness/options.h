@@ -56,6 +56,10 @@ struct harness_options {
 	const char *probe_path;
 	unsigned variant_count; /* 0: the default variant */
 	char variants[MAX_VARIANTS][VARIANT_NAME_MAX + 1];
+	unsigned target_count;  /* --target PATH, repeatable */
+	const char *targets[MAX_VARIANTS];
+	char **target_args;     /* the arguments after --, NULL-terminated (points into argv) */
+	int target_argc;
 	struct knob_values rnd_bits;        /* --mmap-rnd-bits */
 	struct knob_values rnd_compat_bits; /* --mmap-rnd-compat-bits */
 	double timeout_sec;

@@ -29,18 +29,17 @@ void preset_precise_text(char *buf, size_t size, double bits, uint64_t max_sampl
 static int count_success(void *ctx, const struct probe_result *r)
 {
 	(void)ctx;
-	return r->outcome == PROBE_EXITED && r->code == 0 ? SPAWN_ACCEPTED : SPAWN_REJECTED;
+	return r->outcome == PROBE_EXITED && r->code == 0 && !r->before_entry ? SPAWN_ACCEPTED : SPAWN_REJECTED;
 }
 
-int preset_measure_rate(const char *probe, char *const *envp, unsigned jobs, unsigned n,
-			volatile sig_atomic_t *stop, double *rate, struct aslr_error *err)
+int preset_measure_rate(const struct spawn_config *spawn, unsigned n, double *rate, struct aslr_error *err)
 {
-	char *argv[] = { (char *)(uintptr_t)probe, NULL };
-	struct spawn_config cfg = { .path = probe, .argv = argv, .envp = envp, .jobs = jobs,
-				    .target = n, .timeout_sec = 5, .stop = stop };
+	struct spawn_config cfg = *spawn;
 	double start = aslr_now_sec();
-	int rc = spawn_run(&cfg, count_success, NULL, err);
+	int rc;
 
+	cfg.target = n;
+	rc = spawn_run(&cfg, count_success, NULL, err);
 	if (rc < 0)
 		return rc;
 	*rate = (double)n / (aslr_now_sec() - start);

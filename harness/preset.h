@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "spawn.h"
 
 #define PRESET_PRECISE_BITS 0.5
 
@@ -23,9 +24,9 @@
 void preset_precise_text(char *buf, size_t size, double bits, uint64_t max_samples, double max_time,
 			 unsigned series, double rate);
 
-/* Execs per second of probe with jobs workers over n execs (current mode, nothing
- * written): how the harness predicts a run's length. 0 or -errno. */
-int preset_measure_rate(const char *probe, char *const *envp, unsigned jobs, unsigned n,
-			volatile sig_atomic_t *stop, double *rate, struct aslr_error *err);
+/* Execs per second of spawn (a probe or a target, with its jobs) over n execs that end
+ * well (current mode, nothing written): how the harness predicts a run's length. 0 or
+ * -errno. */
+int preset_measure_rate(const struct spawn_config *spawn, unsigned n, double *rate, struct aslr_error *err);
 
 #endif

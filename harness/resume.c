@@ -55,6 +55,25 @@ static int load_shape(const json_t *run, struct harness_options *opts, const cha
 	return 0;
 }
 
+/* The targets' arguments (strings of run.json, which resume keeps). */
+static int load_target_args(struct resume *resume, const json_t *list, struct run_config *cfg, const char *path,
+			    struct aslr_error *err)
+{
+	size_t n = json_array_size(list);
+
+	resume->target_args = calloc(n + 1, sizeof(char *));
+	if (!resume->target_args)
+		return aslr_error_set(err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const char *arg = json_string_value(json_array_get(list, i));
+		if (!arg)
+			return not_a_run(err, path, "run.json's target_args are not strings");
+		resume->target_args[i] = (char *)(uintptr_t)arg;
+	}
+	cfg->target_args = resume->target_args;
+	return 0;
+}
+
 static int load_probes(struct resume *resume, const json_t *probes, struct run_config *cfg, const char *path,
 		       struct aslr_error *err)
 {
@@ -70,6 +89,7 @@ static int load_probes(struct resume *resume, const json_t *probes, struct run_c
 			return not_a_run(err, path, "run.json's probes are incomplete");
 		snprintf(cfg->variants[cfg->variant_count].name, sizeof(cfg->variants[0].name), "%s", variant);
 		snprintf(cfg->variants[cfg->variant_count].probe, sizeof(cfg->variants[0].probe), "%s", probe);
+		cfg->variants[cfg->variant_count].target = json_is_true(json_object_get(p, "target"));
 		snprintf(resume->sha256[cfg->variant_count], sizeof(resume->sha256[0]), "%s", sha);
 		cfg->variant_count++;
 	}
@@ -95,6 +115,9 @@ int resume_load(struct resume *resume, const char *dir, struct harness_options *
 	rc = load_shape(json_object_get(resume->info, "run"), opts, path, err);
 	if (rc == 0)
 		rc = load_probes(resume, json_object_get(resume->info, "probes"), cfg, path, err);
+	if (rc == 0)
+		rc = load_target_args(resume, json_object_get(json_object_get(resume->info, "run"), "target_args"), cfg,
+				      path, err);
 	if (rc == 0 && snprintf(cfg->out_dir, sizeof(cfg->out_dir), "%s", dir) >= (int)sizeof(cfg->out_dir))
 		rc = aslr_error_set(err, -ENAMETOOLONG, "folder name too long");
 	return rc;
@@ -256,6 +279,7 @@ uint64_t resume_rows(const struct resume *resume, const struct series_key *key)
 
 void resume_free(struct resume *resume)
 {
+	free(resume->target_args);
 	json_decref(resume->info);
 	for (unsigned i = 0; i < resume->series_count; i++)
 		free((char *)(uintptr_t)resume->series[i].key.variant);

@@ -30,10 +30,11 @@ struct resume {
 	struct resume_series *series;
 	char sha256[MAX_VARIANTS][65];
 	uint64_t whole_rows;  /* bytes of samples.csv up to its last complete row: what the run keeps */
+	char **target_args;   /* the targets' arguments (NULL-terminated; the strings are info's) */
 };
 
-/* Read dir/run.json into opts and cfg (samples, modes, knobs, timeout, user, variants,
- * out_dir). -EALREADY when the run is complete; -EINVAL when run.json is not a run's. */
+/* Read dir/run.json into opts and cfg (samples, modes, knobs, timeout, user, variants
+ * and targets with their arguments, out_dir). -EALREADY when the run is complete; -EINVAL when run.json is not a run's. */
 int resume_load(struct resume *resume, const char *dir, struct harness_options *opts,
 		struct run_config *cfg, struct aslr_error *err);
 

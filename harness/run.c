@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "preset.h"
 #include "sysctl.h"
 
 static char env_path[] = "PATH=/usr/bin:/bin";
@@ -103,65 +104,127 @@ static int take_control(struct run *st, struct aslr_error *err)
 	return rc;
 }
 
-struct first_record {
-	struct region_names *names;
-	struct failure_tally tally;
-	struct aslr_error *err;
-};
-
-static int take_first_record(void *ctx, const struct probe_result *result)
+/* The spawn settings of variant v, with its jobs; the target (how many) is the caller's. */
+static void variant_spawn(const struct run *st, unsigned v, struct spawn_config *spawn)
 {
-	struct first_record *fr = ctx;
-	struct record rec;
-	char example[FAILURE_EXAMPLE];
-	int kind = series_classify(result, NULL, &rec, example, sizeof(example));
+	const struct run_config *cfg = st->cfg;
+	const struct run_variant *var = &cfg->variants[v];
 
-	failure_tally_count(&fr->tally, kind, example);
-	if (kind < 0) {
-		region_names_from_record(fr->names, &rec);
-		return SPAWN_ACCEPTED;
-	}
-	if (failure_budget_exceeded(&fr->tally)) /* every exec so far failed */
-		return aslr_error_set(fr->err, -ECANCELED, "the probe gave no valid record in %llu execs: %s",
-				      (unsigned long long)fr->tally.execs, example);
-	return SPAWN_REJECTED;
+	*spawn = (struct spawn_config){
+		.path = var->probe, .argv = st->argv[v], .envp = run_probe_env,
+		.jobs = var->target && cfg->target_jobs ? cfg->target_jobs : cfg->jobs,
+		.drop_privileges = var->target ? cfg->target_drop_privileges : cfg->drop_privileges,
+		.uid = var->target ? cfg->target_uid : cfg->uid, .gid = var->target ? cfg->target_gid : cfg->gid,
+		.timeout_sec = cfg->opts->timeout_sec, .stop = cfg->stop, .traced = var->target,
+		.elf_class = var->elf_class };
 }
 
-/* One exec of each probe, in the mode the machine is in, to learn its regions; the CSV's
- * region columns are all of them, in the order first seen. */
+/* Each variant's command line: the probe alone, or the target and the arguments after --. */
+static int build_argvs(struct run *st, struct aslr_error *err)
+{
+	struct run_config *cfg = st->cfg;
+	size_t extra = 0;
+
+	while (cfg->target_args && cfg->target_args[extra])
+		extra++;
+	for (unsigned v = 0; v < cfg->variant_count; v++) {
+		size_t n = cfg->variants[v].target ? extra : 0;
+		st->argv[v] = calloc(n + 2, sizeof(char *));
+		if (!st->argv[v])
+			return aslr_error_set(err, -ENOMEM, "out of memory");
+		st->argv[v][0] = cfg->variants[v].probe;
+		for (size_t i = 0; i < n; i++)
+			st->argv[v][i + 1] = cfg->target_args[i];
+	}
+	return 0;
+}
+
+static int measurable(const struct run *st, unsigned v)
+{
+	return !st->preflight[v].skipped;
+}
+
+/* One variant's trial: a target's file first, then its exec. */
+static int try_variant(struct run *st, unsigned v, struct aslr_error *err)
+{
+	struct run_config *cfg = st->cfg;
+	struct run_variant *var = &cfg->variants[v];
+	struct preflight_context ctx = { var->target ? "the target" : "the probe",
+					 var->target ? cfg->target_user : cfg->opts->user, cfg->ptrace_scope };
+	struct spawn_config spawn;
+
+	if (var->target) {
+		preflight_target_file(var->probe, &var->elf_class, &st->preflight[v]);
+		if (st->preflight[v].skipped)
+			return 0;
+	}
+	variant_spawn(st, v, &spawn);
+	return preflight_run(&spawn, &ctx, &st->names[v], &st->preflight[v], err);
+}
+
+/* Nothing can be measured: every variant's reason (the path with it, when there is one). */
+static int nothing_measurable(const struct run *st, struct aslr_error *err)
+{
+	const struct run_config *cfg = st->cfg;
+	char text[ASLR_ERROR_TEXT] = "";
+	size_t used = 0;
+
+	if (cfg->variant_count == 1)
+		return aslr_error_at(err, -ENOEXEC, cfg->variants[0].probe, 0, 0, "%s", st->preflight[0].reason);
+	for (unsigned v = 0; v < cfg->variant_count && used < sizeof(text); v++) {
+		int n = snprintf(text + used, sizeof(text) - used, "%s%s: %s", v ? "; " : "", cfg->variants[v].name,
+				 st->preflight[v].reason);
+		used += n > 0 ? (size_t)n : 0;
+	}
+	return aslr_error_set(err, -ENOEXEC, "no variant can be measured: %s", text);
+}
+
+/* Before any sysctl changes: try each variant in the mode the machine is in; the CSV's
+ * region columns are the regions of those that can be measured, in the order first seen. */
 static int learn_regions(struct run *st, struct aslr_error *err)
 {
 	struct run_config *cfg = st->cfg;
+	unsigned count = 0;
 
 	for (unsigned v = 0; v < cfg->variant_count; v++) {
-		char *argv[] = { cfg->variants[v].probe, NULL };
-		struct first_record fr = { .names = &st->names[v], .err = err };
-		struct spawn_config spawn = { .path = cfg->variants[v].probe, .argv = argv,
-					      .envp = run_probe_env, .jobs = 1, .target = 1,
-					      .drop_privileges = cfg->drop_privileges, .uid = cfg->uid, .gid = cfg->gid,
-					      .timeout_sec = cfg->opts->timeout_sec, .stop = cfg->stop };
-		int rc = spawn_run(&spawn, take_first_record, &fr, err);
-		if (rc == SPAWN_STOPPED)
-			return aslr_error_set(err, -EINTR, "interrupted");
-		if (rc < 0) {
-			char text[ASLR_ERROR_TEXT];
-			snprintf(text, sizeof(text), "%s", err->text);
-			return aslr_error_at(err, rc, cfg->variants[v].probe, 0, 0, "%s", text);
-		}
+		int rc = try_variant(st, v, err);
+		if (rc < 0)
+			return rc;
+		if (!measurable(st, v) && cfg->resume)
+			return aslr_error_at(err, -ENOEXEC, cfg->variants[v].probe, 0, 0, "cannot resume: variant %s "
+					     "can no longer be measured: %s", cfg->variants[v].name, st->preflight[v].reason);
+		if (!measurable(st, v))
+			continue;
+		count++;
 		if (region_names_merge(&st->columns, &st->names[v], st->column_of[v]) < 0)
-			return aslr_error_set(err, -E2BIG, "the probes report more than %d regions together",
-					      RECORD_MAX_REGIONS);
+			return aslr_error_set(err, -E2BIG, "the variants report more than %d regions together",
+					      RECORD_CAPACITY);
 	}
-	return 0;
+	return count ? 0 : nothing_measurable(st, err);
+}
+
+/* run.json's list of what the preflight skipped. */
+static json_t *skipped_json(const struct run *st)
+{
+	json_t *list = json_array();
+
+	for (unsigned v = 0; v < st->cfg->variant_count; v++)
+		if (!measurable(st, v))
+			json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "variant", st->cfg->variants[v].name,
+							      "path", st->cfg->variants[v].probe, "reason",
+							      st->preflight[v].reason));
+	return list;
 }
 
 static int start_runinfo(struct run *st, struct aslr_error *err)
 {
 	struct run_config *cfg = st->cfg;
 	struct runinfo_probe probes[MAX_VARIANTS];
+	unsigned count = 0;
 	struct runinfo_config ri = {
 		.argc = cfg->argc, .argv = cfg->argv, .paths = &cfg->paths,
-		.probe_count = cfg->variant_count, .probes = probes, .probe_env = run_probe_env,
+		.probes = probes, .probe_env = run_probe_env, .target_args = cfg->target_args,
+		.target_user = cfg->target_user, .target_jobs = cfg->target_jobs ? cfg->target_jobs : cfg->jobs,
 		.jobs = cfg->jobs, .samples = cfg->opts->samples, .timeout_sec = cfg->opts->timeout_sec,
 		.precision = cfg->opts->precision, .max_time = cfg->opts->max_time,
 		.mode_count = st->plan.count, .modes = st->plan.mode, .modes_current = cfg->opts->modes_current,
@@ -182,10 +245,14 @@ static int start_runinfo(struct run *st, struct aslr_error *err)
 		return runinfo_write(st->info, cfg->out_dir, err);
 	}
 	for (unsigned i = 0; i < cfg->variant_count; i++)
-		probes[i] = (struct runinfo_probe){ cfg->variants[i].name, cfg->variants[i].probe };
+		if (measurable(st, i))
+			probes[count++] = (struct runinfo_probe){ cfg->variants[i].name, cfg->variants[i].probe,
+								  cfg->variants[i].target };
+	ri.probe_count = count;
 	st->info = runinfo_new(&ri, err);
 	if (!st->info)
 		return -EINVAL;
+	json_object_set_new(st->info, "skipped", skipped_json(st));
 	for (int k = KNOB_RND_BITS; k < KNOB_COUNT; k++)
 		if (swept(st, k))
 			json_object_set_new(json_object_get(st->info, "kernel"),
@@ -311,25 +378,22 @@ static int sample_series(struct run *st, unsigned mode_i, unsigned v, struct ser
 			 struct aslr_error *err)
 {
 	struct run_config *cfg = st->cfg;
-	struct run_variant *variant = &cfg->variants[v];
-	char *argv[] = { variant->probe, NULL };
 	char label[SERIES_KEY_TEXT];
 	struct progress progress;
 	uint64_t kept = resume_rows(cfg->resume, &key);
 	struct series s = {
 		.key = key, .first_seq = kept, .names = &st->names[v], .column_of = st->column_of[v],
 		.columns = st->columns.count, .writer = st->writer, .progress = &progress,
-		.spawn = { .path = variant->probe, .argv = argv, .envp = run_probe_env,
-			   .jobs = cfg->jobs, .target = cfg->opts->samples > kept ? cfg->opts->samples - kept : 0,
-			   .no_randomize = st->plan.method[mode_i] == METHOD_PERSONALITY,
-			   .drop_privileges = cfg->drop_privileges, .uid = cfg->uid, .gid = cfg->gid,
-			   .timeout_sec = cfg->opts->timeout_sec, .stop = cfg->stop },
+		.regions_fatal = cfg->variants[v].target,
 	};
 	json_t *prior = runinfo_find_series(st->info, &key);
 	struct precision precision = { 0 };
 	double prior_seconds = 0;
 	int va_space = -1, rc, held;
 
+	variant_spawn(st, v, &s.spawn);
+	s.spawn.target = cfg->opts->samples > kept ? cfg->opts->samples - kept : 0;
+	s.spawn.no_randomize = st->plan.method[mode_i] == METHOD_PERSONALITY;
 	if (cfg->resume && prior) /* a resumed series goes on counting where it stopped */
 		runinfo_add_prior(prior, &s.tally, &prior_seconds);
 	series_key_label(&key, label, sizeof(label));
@@ -367,6 +431,8 @@ static int sample_modes(struct run *st, struct series_key key, struct aslr_error
 			break;
 		key.mode = st->plan.mode[m];
 		for (unsigned v = 0; v < st->cfg->variant_count && rc == 0; v++) {
+			if (!measurable(st, v))
+				continue;
 			key.variant = st->cfg->variants[v].name;
 			rc = sample_series(st, m, v, key, err);
 		}
@@ -429,6 +495,10 @@ static int finish(struct run *st, int rc, struct aslr_error *err)
 	}
 	free(st->writer);
 	st->writer = NULL;
+	for (unsigned v = 0; v < MAX_VARIANTS; v++) {
+		free(st->argv[v]);
+		st->argv[v] = NULL;
+	}
 	return rc;
 }
 
@@ -443,9 +513,11 @@ int run_prepare(struct run *st, struct run_config *cfg, struct aslr_error *err)
 	describe_knobs(st);
 	rc = plan_modes(st, err);
 	if (rc == 0)
-		rc = take_control(st, err);
+		rc = build_argvs(st, err);
 	if (rc == 0)
 		rc = learn_regions(st, err);
+	if (rc == 0)
+		rc = take_control(st, err);
 	if (rc == 0)
 		rc = scan_resumed_samples(st, err);
 	if (rc < 0)
@@ -466,8 +538,28 @@ int run_execute(struct run *st, struct aslr_error *err)
 
 unsigned run_series_count(const struct run *st)
 {
-	return st->plan.count * st->cfg->variant_count * knob_value_count(st, KNOB_RND_BITS) *
+	unsigned variants = 0;
+
+	for (unsigned v = 0; v < st->cfg->variant_count; v++)
+		variants += measurable(st, v) ? 1 : 0;
+	return st->plan.count * variants * knob_value_count(st, KNOB_RND_BITS) *
 	       knob_value_count(st, KNOB_RND_COMPAT_BITS);
+}
+
+const struct preflight *run_preflight(const struct run *st, unsigned v)
+{
+	return &st->preflight[v];
+}
+
+int run_measure_rate(const struct run *st, unsigned n, double *rate, struct aslr_error *err)
+{
+	struct spawn_config spawn;
+	unsigned v = 0;
+
+	while (v + 1 < st->cfg->variant_count && !measurable(st, v))
+		v++;
+	variant_spawn(st, v, &spawn);
+	return preset_measure_rate(&spawn, n, rate, err);
 }
 
 void run_abort(struct run *st)

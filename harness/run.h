@@ -14,6 +14,7 @@
 #include "guard.h"
 #include "modeplan.h"
 #include "options.h"
+#include "preflight.h"
 #include "resume.h"
 #include "run_config.h"
 #include "runinfo.h"
@@ -46,16 +47,20 @@ struct run {
 	struct samples_writer *writer;
 	struct region_names columns;                  /* the CSV's region columns: every probe's */
 	struct region_names names[MAX_VARIANTS];      /* what each variant's probe reports */
-	unsigned column_of[MAX_VARIANTS][RECORD_MAX_REGIONS];
+	unsigned column_of[MAX_VARIANTS][RECORD_CAPACITY];
+	struct preflight preflight[MAX_VARIANTS];     /* skipped variants and why */
+	char **argv[MAX_VARIANTS];                    /* each variant's command line */
 };
 
-/* Decide how each mode is put in force, take the lock (with the guardian when a
- * sysctl will change), check swept knob values against what the kernel accepts,
- * learn each probe's regions from one exec and, when resuming, read samples.csv back:
- * all before anything is written. -EPERM (a mode or knob cannot be set), -EBUSY
- * (another harness holds the lock, err names its pid), -EINVAL (bad input: a knob
- * value the kernel refuses, a samples.csv this run did not write). On failure nothing
- * is held. */
+/* Decide how each mode is put in force, try each variant once (preflight.h: before any
+ * sysctl changes; it learns the variant's regions, or skips it with the reason), take
+ * the lock (with the guardian when a sysctl will change), check swept knob values
+ * against what the kernel accepts and, when resuming, read samples.csv back: all before
+ * anything is written. -EPERM (a mode or knob cannot be set), -EBUSY (another harness
+ * holds the lock, err names its pid), -ENOEXEC (no variant can be measured, or a
+ * resumed run's variant no longer can: err gives the reasons), -EINVAL (bad input: a
+ * knob value the kernel refuses, a samples.csv this run did not write). On failure
+ * nothing is held. */
 int run_prepare(struct run *run, struct run_config *cfg, struct aslr_error *err);
 
 /* Sample every series into cfg->out_dir (which must exist). 0, SPAWN_STOPPED when
@@ -68,5 +73,12 @@ void run_abort(struct run *run);
 
 /* How many series the prepared run samples. */
 unsigned run_series_count(const struct run *run);
+
+/* The preflight's verdict on variant v of a prepared run (skipped, and why). */
+const struct preflight *run_preflight(const struct run *run, unsigned v);
+
+/* Execs per second of the first variant that can be measured, over n execs in the
+ * current mode (preset_measure_rate). 0 or -errno. */
+int run_measure_rate(const struct run *run, unsigned n, double *rate, struct aslr_error *err);
 
 #endif

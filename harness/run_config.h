@@ -15,7 +15,9 @@ struct resume;
 
 struct run_variant {
 	char name[VARIANT_NAME_MAX + 1];
-	char probe[PATH_MAX];
+	char probe[PATH_MAX]; /* the program: a probe, or a --target */
+	int target;           /* traced to its entry point (trace.h); argv gets the target arguments */
+	int elf_class;        /* a target's, 32 or 64 (run_prepare reads it) */
 };
 
 struct run_config {
@@ -32,6 +34,12 @@ struct run_config {
 	volatile sig_atomic_t *stop;   /* set by SIGINT/SIGTERM/SIGHUP */
 	int drop_privileges;           /* --user: probes run as uid/gid */
 	unsigned uid, gid;
+	unsigned target_jobs;          /* targets in flight at once (0: jobs) */
+	char **target_args;            /* after --: every target's arguments, NULL-terminated (may be NULL) */
+	int target_drop_privileges;    /* targets run as target_uid/gid: --user's, or nobody's for root */
+	unsigned target_uid, target_gid;
+	const char *target_user;       /* that user's name; NULL when targets run as the harness */
+	const char *ptrace_scope;      /* Yama's ptrace_scope; NULL: the real one */
 	struct resume *resume;         /* --resume: what the run already holds; NULL otherwise */
 	void (*note)(const char *text); /* told when a series ends short of its precision; may be NULL */
 };

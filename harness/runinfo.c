@@ -124,10 +124,10 @@ static json_t *probe_facts(const struct runinfo_probe *probe, struct aslr_error 
 
 	if (probe_info_read(probe->path, &info, err) < 0)
 		return NULL;
-	return json_pack("{s:s, s:s, s:i, s:s, s:I, s:I, s:s}", "variant", probe->variant, "path",
-			 probe->path, "elf_class", info.elf_class, "elf_type", info.elf_type,
-			 "pt_load_align", (json_int_t)info.pt_load_align, "size", (json_int_t)info.size,
-			 "sha256", info.sha256);
+	return json_pack("{s:s, s:s, s:b, s:i, s:s, s:I, s:I, s:s}", "variant", probe->variant, "path",
+			 probe->path, "target", probe->target, "elf_class", info.elf_class, "elf_type",
+			 info.elf_type, "pt_load_align", (json_int_t)info.pt_load_align, "size",
+			 (json_int_t)info.size, "sha256", info.sha256);
 }
 
 static json_t *env_facts(char *const *env)
@@ -151,6 +151,15 @@ static json_t *int_list(const int *values, unsigned count)
 	return list;
 }
 
+static json_t *string_list(char *const *strings)
+{
+	json_t *list = json_array();
+
+	for (; strings && *strings; strings++)
+		json_array_append_new(list, json_string(*strings));
+	return list;
+}
+
 /* What --resume needs to continue the run exactly as it was asked for. */
 static json_t *config_facts(const struct runinfo_config *cfg)
 {
@@ -163,6 +172,9 @@ static json_t *config_facts(const struct runinfo_config *cfg)
 			  (json_int_t)cfg->samples, "modes", int_list(cfg->modes, cfg->mode_count),
 			  "modes_current", cfg->modes_current, "jobs", (int)cfg->jobs, "timeout_sec",
 			  cfg->timeout_sec, "user", cfg->user ? json_string(cfg->user) : json_null());
+	json_object_set_new(facts, "target_args", string_list(cfg->target_args));
+	json_object_set_new(facts, "target_user", cfg->target_user ? json_string(cfg->target_user) : json_null());
+	json_object_set_new(facts, "target_jobs", json_integer(cfg->target_jobs));
 	if (cfg->precision > 0) /* samples is then the most a series takes */
 		json_object_set_new(facts, "precision", json_pack("{s:f, s:I, s:f}", "bits", cfg->precision,
 								  "max_samples", (json_int_t)cfg->samples,

@@ -21,6 +21,7 @@ struct runinfo_paths {
 struct runinfo_probe {
 	const char *variant;
 	const char *path;
+	int target; /* a --target program (traced), not a probe */
 };
 
 struct runinfo_config {
@@ -40,6 +41,9 @@ struct runinfo_config {
 	const int *rnd_bits, *rnd_compat_bits;  /* swept values, or NULL */
 	unsigned rnd_bits_count, rnd_compat_bits_count;
 	const char *user;                       /* --user, or NULL */
+	char **target_args;                     /* after --, NULL-terminated, or NULL */
+	unsigned target_jobs;                   /* targets in flight at once */
+	const char *target_user;                /* the user targets run as, or NULL (the harness's) */
 };
 
 /* This machine: hostname and uname, as run.json's "host". */

@@ -7,7 +7,8 @@
 
 #include "clock.h"
 
-static void quote_output(const char *out, size_t len, char *buf, size_t size)
+/* out as printable text, at most about max characters, into buf. */
+static void quote_output(const char *out, size_t len, size_t max, char *buf, size_t size)
 {
 	size_t j = 0;
 
@@ -17,7 +18,7 @@ static void quote_output(const char *out, size_t len, char *buf, size_t size)
 			buf[j++] = (char)c;
 		else
 			j += (size_t)snprintf(buf + j, size - j, "\\x%02x", c);
-		if (j > 60) {
+		if (j > max) {
 			j += (size_t)snprintf(buf + j, size - j, "...");
 			break;
 		}
@@ -36,8 +37,51 @@ static int names_match(const struct record *rec, const struct region_names *name
 	return 1;
 }
 
+/* Where a record's names first differ from the first record's. */
+static void names_difference(const struct record *rec, const struct region_names *names, char *buf, size_t size)
+{
+	unsigned i = 0;
+
+	while (i < rec->count && i < names->count && strlen(names->name[i]) == rec->name_len[i] &&
+	       memcmp(names->name[i], rec->name[i], rec->name_len[i]) == 0)
+		i++;
+	if (i < rec->count && i < names->count)
+		snprintf(buf, size, "region %u is %.*s where the first exec had %s", i + 1, (int)rec->name_len[i],
+			 rec->name[i], names->name[i]);
+	else if (i < rec->count)
+		snprintf(buf, size, "%u regions where the first exec had %u; the first extra one is %.*s", rec->count,
+			 names->count, (int)rec->name_len[i], rec->name[i]);
+	else
+		snprintf(buf, size, "%u regions where the first exec had %u; the first missing one is %s", rec->count,
+			 names->count, names->name[i]);
+}
+
+/* The last line a traced program wrote to stderr before it ended, e.g. the loader's
+ * "error while loading shared libraries: ...". */
+static void last_words(const struct probe_result *result, char *buf, size_t size)
+{
+	size_t len = result->len, start;
+
+	while (len > 0 && (result->out[len - 1] == '\n' || result->out[len - 1] == ' '))
+		len--;
+	start = len;
+	while (start > 0 && result->out[start - 1] != '\n')
+		start--;
+	buf[0] = '\0';
+	if (len > start) {
+		char quoted[FAILURE_EXAMPLE - 64]; /* fits in an example after "exit status N before ..." */
+		quote_output(result->out + start, len - start, sizeof(quoted) - 30, quoted, sizeof(quoted));
+		snprintf(buf, size, ": \"%s\"", quoted);
+	}
+}
+
 static int classify_exit(const struct probe_result *result, char *example, size_t size)
 {
+	const char *where = result->before_entry ? " before its entry point" : "";
+	char words[FAILURE_EXAMPLE] = "";
+
+	if (result->before_entry)
+		last_words(result, words, sizeof(words));
 	switch (result->outcome) {
 	case PROBE_TIMEOUT:
 		snprintf(example, size, "killed after the timeout");
@@ -45,14 +89,19 @@ static int classify_exit(const struct probe_result *result, char *example, size_
 	case PROBE_OVERFLOW:
 		snprintf(example, size, "%d bytes or more of output", RECORD_MAX_LEN);
 		return FAILURE_OVERFLOW;
+	case PROBE_EXEC_FAILED:
+		snprintf(example, size, "%.*s: %s", (int)result->len, result->out, strerror(result->code));
+		return FAILURE_EXEC;
+	case PROBE_TRACE_FAILED:
+		snprintf(example, size, "%.*s", (int)result->len, result->out);
+		return FAILURE_TRACE;
 	case PROBE_SIGNALED:
-		snprintf(example, size, "signal %d (%s)", result->code, strsignal(result->code));
+		snprintf(example, size, "signal %d (%s)%s%s", result->code, strsignal(result->code), where, words);
 		return FAILURE_SIGNAL;
 	case PROBE_EXITED:
-		if (result->code == 0)
+		if (result->code == 0 && !result->before_entry)
 			return -1;
-		snprintf(example, size, "exit status %d%s", result->code,
-			 result->code == 127 ? " (exec failed)" : "");
+		snprintf(example, size, "exit status %d%s%s", result->code, where, words);
 		return FAILURE_EXIT;
 	}
 	return FAILURE_EXIT;
@@ -63,24 +112,28 @@ int series_classify(const struct probe_result *result, const struct region_names
 {
 	struct record_problem why;
 	char quoted[100];
-	int kind = classify_exit(result, example, example_size);
+	int kind = result->record ? -1 : classify_exit(result, example, example_size);
 
 	if (kind >= 0)
 		return kind;
-	if (result->len == 0) {
+	if (result->record) {
+		*rec = *result->record;
+	} else if (result->len == 0) {
 		snprintf(example, example_size, "no output");
 		return FAILURE_EMPTY;
-	}
-	if (record_parse(result->out, result->len, rec, &why) < 0) {
-		quote_output(result->out, result->len, quoted, sizeof(quoted));
+	} else if (record_parse(result->out, result->len, rec, &why) < 0) {
+		quote_output(result->out, result->len, 60, quoted, sizeof(quoted));
 		snprintf(example, example_size, "%s at byte %zu: \"%s\"", why.reason, why.offset + 1,
 			 quoted);
 		return FAILURE_MALFORMED;
 	}
 	if (names && !names_match(rec, names)) {
-		quote_output(result->out, result->len, quoted, sizeof(quoted));
-		snprintf(example, example_size, "region names differ from the first record: \"%s\"",
-			 quoted);
+		if (result->record) {
+			names_difference(rec, names, example, example_size);
+		} else {
+			quote_output(result->out, result->len, 60, quoted, sizeof(quoted));
+			snprintf(example, example_size, "region names differ from the first record: \"%s\"", quoted);
+		}
 		return FAILURE_REGIONS;
 	}
 	return -1;
@@ -102,7 +155,7 @@ int region_names_merge(struct region_names *all, const struct region_names *more
 		while (c < all->count && strcmp(all->name[c], more->name[i]) != 0)
 			c++;
 		if (c == all->count) {
-			if (all->count == RECORD_MAX_REGIONS)
+			if (all->count == RECORD_CAPACITY)
 				return -E2BIG;
 			memcpy(all->name[all->count++], more->name[i], sizeof(more->name[i]));
 		}
@@ -133,7 +186,7 @@ static void precision_progress(struct series *s, uint64_t done, double now)
 /* The row in CSV column order: regions this probe does not report stay 0x0. */
 static int keep_row(struct series *s, const struct record *rec)
 {
-	uint64_t row[RECORD_MAX_REGIONS] = { 0 };
+	uint64_t row[RECORD_CAPACITY] = { 0 };
 	double now;
 	int rc;
 
@@ -176,6 +229,12 @@ static int on_result(void *ctx, const struct probe_result *result)
 	int rc;
 
 	failure_tally_count(&s->tally, kind, example);
+	if (kind == FAILURE_REGIONS && s->regions_fatal) {
+		char label[SERIES_KEY_TEXT];
+		series_key_label(&s->key, label, sizeof(label));
+		return aslr_error_set(s->err, -ECANCELED, "%s: the files it maps changed between execs (%s): its "
+				      "regions cannot be compared from one exec to the next", label, example);
+	}
 	if (kind >= 0) {
 		if (failure_budget_exceeded(&s->tally)) {
 			char text[ASLR_ERROR_TEXT], label[SERIES_KEY_TEXT];

@@ -19,14 +19,14 @@
 /* Region names, in record order. */
 struct region_names {
 	unsigned count;
-	char name[RECORD_MAX_REGIONS][RECORD_NAME_MAX + 1];
+	char name[RECORD_CAPACITY][RECORD_NAME_MAX + 1];
 };
 
 /* Take the names of a parsed record. */
 void region_names_from_record(struct region_names *names, const struct record *rec);
 
 /* Add the names of more that are not in union yet, in their order; map[i] gets the
- * union's column of more's name i. -E2BIG past RECORD_MAX_REGIONS. */
+ * union's column of more's name i. -E2BIG past RECORD_CAPACITY. */
 int region_names_merge(struct region_names *all, const struct region_names *more, unsigned *map);
 
 struct series {
@@ -40,6 +40,7 @@ struct series {
 	struct samples_writer *writer;
 	struct progress *progress;
 	struct precision *precision;      /* --precision: the rule that ends the series; NULL: N rows */
+	int regions_fatal;                /* a record with other region names ends the run (targets) */
 	/* results */
 	uint64_t accepted;
 	struct failure_tally tally;

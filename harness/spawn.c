@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,28 +15,41 @@
 #include "clock.h"
 #include "reaper.h"
 #include "record.h"
+#include "trace.h"
 
-/* One probe in flight. out_fd is closed (-1) once the pipe hit EOF or overflowed;
- * the slot ends when the pidfd reports the exit. */
+/* One program in flight. out_fd is closed (-1) once the pipe hit EOF or overflowed;
+ * the slot ends when its exit is reaped: the pidfd reports it, or, traced, SIGCHLD. */
 struct slot {
 	pid_t pid; /* 0: slot free */
 	int out_fd;
-	int pid_fd;
+	int pid_fd; /* -1 when traced */
 	double deadline;
 	enum probe_outcome forced; /* PROBE_TIMEOUT / PROBE_OVERFLOW once we killed it */
 	int killed;
+	int delivered; /* its result went to the callback (traced: before it was reaped) */
 	size_t len;
 	char *buf; /* RECORD_MAX_LEN bytes */
+	volatile int child_errno;         /* written by the vforked child when a step before exec failed */
+	const char *volatile child_step;  /* that step (a string literal); NULL when exec succeeded */
+	struct trace_child trace;
 };
 
 struct pool {
 	const struct spawn_config *cfg;
+	spawn_result_fn on_result;
+	void *ctx;
 	struct slot *slots;
+	unsigned slot_count; /* cfg->jobs; twice that traced, for those killed and not reaped yet */
 	struct pollfd *fds;
-	int *fd_slot; /* which slot each pollfd belongs to */
+	int *fd_slot; /* which slot each pollfd belongs to; -1 for the signalfd */
 	int null_fd;
-	unsigned in_flight;
+	int sig_fd;   /* traced: SIGCHLD, blocked while the pool runs */
+	sigset_t old_mask;
+	pid_t self;
+	unsigned in_flight; /* slots holding a process */
+	unsigned pending;   /* of those, how many have not delivered their result yet */
 	uint64_t accepted;
+	struct trace_io io; /* traced: the layout read at an entry point */
 	int finishing; /* a callback said SPAWN_FINISH: start nothing more */
 };
 
@@ -43,61 +58,93 @@ static int pidfd_open_pid(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-/* Between vfork and execve: only plain system calls, no memory written but the stack.
- * A session of its own (so a process group of its own, pgid = pid): a probe cannot move
- * into another probe's group (setpgid stays within a session), so killing and reaping
- * one probe's group never touches another probe in flight. */
-static void exec_child(const struct spawn_config *cfg, int out_fd, int null_fd)
+/* In the vforked child: say which step failed and why, in the parent's memory (it is
+ * suspended until this child execs or exits), and end. */
+static void child_failed(struct slot *slot, const char *step, int e)
 {
+	slot->child_errno = e;
+	slot->child_step = step;
+	_exit(127);
+}
+
+/* Between vfork and execve: only plain system calls, no memory written but the stack
+ * and, on failure, the slot's report. A session of its own (so a process group of its
+ * own, pgid = pid): a probe cannot move into another probe's group (setpgid stays within
+ * a session), so killing and reaping one probe's group never touches another in flight. */
+static void exec_child(struct pool *pool, struct slot *slot, int out_fd)
+{
+	const struct spawn_config *cfg = pool->cfg;
+	const char *step = NULL;
+	int e;
+
 	setsid();
 	if (cfg->no_randomize) {
 		int persona = personality(0xffffffff);
 		if (persona == -1 || personality((unsigned long)persona | ADDR_NO_RANDOMIZE) == -1)
-			_exit(126);
+			child_failed(slot, "personality", errno);
 	}
 	/* raw system calls: they change this task only, never the vforked-from parent's */
 	if (cfg->drop_privileges &&
 	    (syscall(SYS_setgroups, 0, NULL) < 0 || syscall(SYS_setresgid, cfg->gid, cfg->gid, cfg->gid) < 0 ||
 	     syscall(SYS_setresuid, cfg->uid, cfg->uid, cfg->uid) < 0))
-		_exit(126);
-	if (dup2(null_fd, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
-	    dup2(null_fd, STDERR_FILENO) < 0)
-		_exit(126);
+		child_failed(slot, "dropping privileges", errno);
+	if (cfg->traced) {
+		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &pool->old_mask, NULL, (size_t)(_NSIG / 8));
+		e = trace_child_prepare(pool->self, &step);
+		if (e)
+			child_failed(slot, step, e);
+	}
+	if (out_fd < 0)
+		out_fd = pool->null_fd;
+	if (dup2(pool->null_fd, STDIN_FILENO) < 0 || dup2(cfg->traced ? pool->null_fd : out_fd, STDOUT_FILENO) < 0 ||
+	    dup2(cfg->traced ? out_fd : pool->null_fd, STDERR_FILENO) < 0)
+		child_failed(slot, "dup2", errno);
 	execve(cfg->path, cfg->argv, cfg->envp);
-	_exit(127);
+	child_failed(slot, "execve", errno);
+}
+
+static void close_fd(int fd)
+{
+	if (fd >= 0)
+		close(fd);
 }
 
 static int slot_start(struct pool *pool, struct slot *slot, struct aslr_error *err)
 {
-	int pipe_fds[2];
+	int pipe_fds[2] = { -1, -1 };
 	pid_t pid;
 
-	if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) < 0)
+	if ((!pool->cfg->traced || pool->cfg->capture_stderr) && pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) < 0)
 		return aslr_error_set(err, -errno, "pipe: %s", strerror(errno));
+	slot->child_step = NULL;
+	slot->child_errno = 0;
 	pid = vfork();
 	if (pid == 0)
-		exec_child(pool->cfg, pipe_fds[1], pool->null_fd);
-	close(pipe_fds[1]);
+		exec_child(pool, slot, pipe_fds[1]);
+	close_fd(pipe_fds[1]);
 	if (pid < 0) {
 		int e = errno;
-		close(pipe_fds[0]);
+		close_fd(pipe_fds[0]);
 		return aslr_error_set(err, -e, "vfork: %s", strerror(e));
 	}
-	slot->pid_fd = pidfd_open_pid(pid);
-	if (slot->pid_fd < 0) {
+	slot->pid_fd = pool->cfg->traced ? -1 : pidfd_open_pid(pid);
+	if (!pool->cfg->traced && slot->pid_fd < 0) {
 		int e = errno;
 		kill(-pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		reaper_reap_group(pid);
-		close(pipe_fds[0]);
+		close_fd(pipe_fds[0]);
 		return aslr_error_set(err, -e, "pidfd_open: %s", strerror(e));
 	}
+	trace_child_init(&slot->trace, pid, pool->cfg->elf_class ? pool->cfg->elf_class : 64);
 	slot->pid = pid;
 	slot->out_fd = pipe_fds[0];
 	slot->len = 0;
 	slot->killed = 0;
+	slot->delivered = 0;
 	slot->deadline = pool->cfg->timeout_sec > 0 ? aslr_now_sec() + pool->cfg->timeout_sec : 0;
 	pool->in_flight++;
+	pool->pending++;
 	return 0;
 }
 
@@ -112,10 +159,8 @@ static void slot_kill(struct slot *slot, enum probe_outcome why)
 
 static void slot_close_output(struct slot *slot)
 {
-	if (slot->out_fd >= 0) {
-		close(slot->out_fd);
-		slot->out_fd = -1;
-	}
+	close_fd(slot->out_fd);
+	slot->out_fd = -1;
 }
 
 /* Read what the pipe holds now; at RECORD_MAX_LEN bytes the probe is cut off. */
@@ -143,25 +188,31 @@ static void slot_read(struct slot *slot)
 	}
 }
 
-/* The probe has exited: reap it, take the rest of its output, kill what it left behind. */
-static void slot_finish(struct pool *pool, struct slot *slot, struct probe_result *result)
+/* The process was reaped: take the rest of its output, kill what it left behind in its
+ * group, free the slot (its buffer keeps the output until the slot starts again). */
+static void slot_release(struct pool *pool, struct slot *slot)
 {
-	int status = 0;
-
-	while (waitpid(slot->pid, &status, 0) < 0 && errno == EINTR)
-		;
 	if (slot->out_fd >= 0)
 		slot_read(slot);
 	kill(-slot->pid, SIGKILL); /* grandchildren in its group; usually ESRCH */
 	reaper_reap_group(slot->pid); /* those we adopted as subreaper: no zombie left */
 	slot_close_output(slot);
-	close(slot->pid_fd);
+	close_fd(slot->pid_fd);
+	slot->pid_fd = -1;
 	slot->pid = 0;
 	pool->in_flight--;
+}
 
-	result->out = slot->buf;
-	result->len = slot->len;
-	if (slot->killed) {
+/* What an exec that ended without a result of its own came to. */
+static void exit_result(const struct pool *pool, const struct slot *slot, int status, struct probe_result *result)
+{
+	*result = (struct probe_result){ .out = slot->buf, .len = slot->len, .before_entry = pool->cfg->traced };
+	if (slot->child_step) {
+		result->outcome = PROBE_EXEC_FAILED;
+		result->code = slot->child_errno;
+		result->out = slot->child_step;
+		result->len = strlen(slot->child_step);
+	} else if (slot->killed) {
 		result->outcome = slot->forced;
 		result->code = SIGKILL;
 	} else if (WIFSIGNALED(status)) {
@@ -173,12 +224,121 @@ static void slot_finish(struct pool *pool, struct slot *slot, struct probe_resul
 	}
 }
 
+static int deliver(struct pool *pool, struct slot *slot, const struct probe_result *result)
+{
+	int rc = pool->on_result(pool->ctx, result);
+
+	slot->delivered = 1;
+	pool->pending--;
+	if (rc < 0)
+		return rc;
+	if (rc & SPAWN_ACCEPTED)
+		pool->accepted++;
+	if (rc & SPAWN_FINISH)
+		pool->finishing = 1;
+	return 0;
+}
+
+/* Its pidfd says the probe exited: reap it and hand over what it did. */
+static int slot_finish(struct pool *pool, struct slot *slot)
+{
+	struct probe_result result;
+	int status = 0;
+
+	while (waitpid(slot->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	slot_release(pool, slot);
+	exit_result(pool, slot, status, &result);
+	return deliver(pool, slot, &result);
+}
+
+/* A traced child stopped: step it on; at its entry point read its layout, hand it over
+ * and kill it (it is reaped later, with no second result). */
+static int traced_stop(struct pool *pool, struct slot *slot, int status)
+{
+	struct aslr_error err = { 0 };
+	struct probe_result result = { .outcome = PROBE_EXITED, .out = slot->buf };
+	int rc;
+
+	if (slot->killed)
+		return 0; /* SIGKILL is on its way */
+	rc = trace_on_stop(&slot->trace, status, &pool->io, &err);
+	if (rc == TRACE_RUNNING)
+		return 0;
+	if (rc == TRACE_AT_ENTRY)
+		rc = trace_collect(&slot->trace, &pool->io, &err);
+	kill(-slot->pid, SIGKILL);
+	slot->killed = 1;
+	if (rc == 0) {
+		result.record = &pool->io.layout.rec;
+	} else {
+		aslr_error_format(&err, slot->buf, RECORD_MAX_LEN);
+		result = (struct probe_result){ PROBE_TRACE_FAILED, -rc, slot->buf, strlen(slot->buf), 0, NULL };
+	}
+	return deliver(pool, slot, &result);
+}
+
+/* One status of a traced child, waited for: a stop, or its end. */
+static int traced_event(struct pool *pool, struct slot *slot, int status)
+{
+	struct probe_result result;
+
+	if (WIFSTOPPED(status))
+		return traced_stop(pool, slot, status);
+	slot_release(pool, slot);
+	if (slot->delivered)
+		return 0;
+	exit_result(pool, slot, status, &result);
+	return deliver(pool, slot, &result);
+}
+
+static struct slot *slot_of(struct pool *pool, pid_t pid)
+{
+	for (unsigned i = 0; i < pool->slot_count; i++)
+		if (pool->slots[i].pid == pid)
+			return &pool->slots[i];
+	return NULL;
+}
+
 static int is_in_flight(const struct pool *pool, pid_t pid)
 {
-	for (unsigned i = 0; i < pool->cfg->jobs; i++)
-		if (pool->slots[i].pid == pid)
-			return 1;
-	return 0;
+	return slot_of((struct pool *)(uintptr_t)pool, pid) != NULL;
+}
+
+/* SIGCHLD: one signal may stand for many children. waitid(WNOWAIT) names each child that
+ * has something to say (a tracee's stops are reported to its tracer without WSTOPPED), so
+ * only those are waited for, not every slot; an exited child that is no slot's is a stray
+ * we adopted as subreaper. */
+static int on_sigchld(struct pool *pool)
+{
+	struct signalfd_siginfo sig[8];
+
+	/* one read drains it: a standard signal is pending once at the most */
+	if (read(pool->sig_fd, sig, sizeof(sig)) < 0 && errno != EAGAIN)
+		return 0;
+	for (;;) {
+		siginfo_t info = { 0 };
+		struct slot *slot;
+		int status = 0, rc;
+		pid_t r;
+
+		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT | __WALL) < 0 || info.si_pid == 0)
+			return 0;
+		slot = slot_of(pool, info.si_pid);
+		if (!slot && (info.si_code == CLD_EXITED || info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED)) {
+			waitpid(info.si_pid, NULL, WNOHANG | __WALL);
+			continue;
+		}
+		if (!slot)
+			return 0; /* not ours to wait for */
+		while ((r = waitpid(slot->pid, &status, WNOHANG | __WALL)) < 0 && errno == EINTR)
+			;
+		if (r == 0)
+			return 0;
+		rc = traced_event(pool, slot, r > 0 ? status : 0); /* r < 0: gone (ECHILD) */
+		if (rc < 0)
+			return rc;
+	}
 }
 
 /* Reap exited children that are no probe in flight: what left a probe's group (setsid)
@@ -195,17 +355,26 @@ static void reap_strays(const struct pool *pool)
 	}
 }
 
+/* Kill and reap every child still in flight; their results are not delivered. */
 static void kill_all(struct pool *pool)
 {
-	struct probe_result ignored;
-
-	for (unsigned i = 0; i < pool->cfg->jobs; i++) {
+	for (unsigned i = 0; pool->slots && i < pool->slot_count; i++) {
 		struct slot *slot = &pool->slots[i];
-		if (slot->pid) {
-			slot_kill(slot, PROBE_TIMEOUT);
-			slot_finish(pool, slot, &ignored);
-		}
+		int status;
+		if (!slot->pid)
+			continue;
+		slot_kill(slot, PROBE_TIMEOUT);
+		/* a traced child may report a stop first; SIGKILL ends it all the same */
+		while (waitpid(slot->pid, &status, __WALL) < 0 ? errno == EINTR : WIFSTOPPED(status))
+			;
+		slot_release(pool, slot);
 	}
+}
+
+static void poll_add(struct pool *pool, nfds_t *n, int fd, int slot)
+{
+	pool->fds[*n] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	pool->fd_slot[(*n)++] = slot;
 }
 
 /* Build the poll set; returns the number of entries and the poll timeout in ms. */
@@ -216,16 +385,14 @@ static nfds_t build_poll_set(struct pool *pool, int *timeout_ms)
 
 	if (pool->cfg->timeout_sec > 0)
 		now = aslr_now_sec();
-	for (unsigned i = 0; i < pool->cfg->jobs; i++) {
+	for (unsigned i = 0; i < pool->slot_count; i++) {
 		struct slot *slot = &pool->slots[i];
 		if (!slot->pid)
 			continue;
-		if (slot->out_fd >= 0) {
-			pool->fds[n] = (struct pollfd){ .fd = slot->out_fd, .events = POLLIN };
-			pool->fd_slot[n++] = (int)i;
-		}
-		pool->fds[n] = (struct pollfd){ .fd = slot->pid_fd, .events = POLLIN };
-		pool->fd_slot[n++] = (int)i;
+		if (slot->out_fd >= 0)
+			poll_add(pool, &n, slot->out_fd, (int)i);
+		if (slot->pid_fd >= 0)
+			poll_add(pool, &n, slot->pid_fd, (int)i);
 		if (slot->deadline > 0 && !slot->killed) {
 			if (slot->deadline <= now)
 				slot_kill(slot, PROBE_TIMEOUT);
@@ -233,14 +400,19 @@ static nfds_t build_poll_set(struct pool *pool, int *timeout_ms)
 				soonest = slot->deadline;
 		}
 	}
+	if (pool->sig_fd >= 0)
+		poll_add(pool, &n, pool->sig_fd, -1);
 	*timeout_ms = soonest > 0 ? (int)((soonest - now) * 1000.0) + 1 : -1;
 	return n;
 }
 
+/* Keep cfg->jobs programs going: a traced one that delivered its result and is being
+ * killed no longer counts, so its slot's successor starts before it is reaped. */
 static int launch_needed(struct pool *pool, struct aslr_error *err)
 {
-	for (unsigned i = 0; i < pool->cfg->jobs; i++) {
-		if (pool->accepted + pool->in_flight >= pool->cfg->target || pool->finishing || *pool->cfg->stop)
+	for (unsigned i = 0; i < pool->slot_count; i++) {
+		if (pool->accepted + pool->pending >= pool->cfg->target || pool->pending >= pool->cfg->jobs ||
+		    pool->finishing || *pool->cfg->stop)
 			return 0;
 		if (!pool->slots[i].pid) {
 			int rc = slot_start(pool, &pool->slots[i], err);
@@ -252,32 +424,27 @@ static int launch_needed(struct pool *pool, struct aslr_error *err)
 }
 
 /* Handle what poll reported; finished execs go to the callback. */
-static int handle_events(struct pool *pool, nfds_t n, spawn_result_fn on_result, void *ctx)
+static int handle_events(struct pool *pool, nfds_t n)
 {
 	for (nfds_t k = 0; k < n; k++) {
-		struct slot *slot = &pool->slots[pool->fd_slot[k]];
-		struct probe_result result;
-		int rc;
+		struct slot *slot = pool->fd_slot[k] >= 0 ? &pool->slots[pool->fd_slot[k]] : NULL;
+		int rc = 0;
 
-		if (!pool->fds[k].revents || !slot->pid)
+		if (!pool->fds[k].revents || (slot && !slot->pid))
 			continue;
-		if (pool->fds[k].fd == slot->out_fd) {
+		if (!slot)
+			rc = on_sigchld(pool);
+		else if (pool->fds[k].fd == slot->out_fd)
 			slot_read(slot);
-			continue;
-		}
-		slot_finish(pool, slot, &result);
-		rc = on_result(ctx, &result);
+		else if (pool->fds[k].fd == slot->pid_fd)
+			rc = slot_finish(pool, slot);
 		if (rc < 0)
 			return rc;
-		if (rc & SPAWN_ACCEPTED)
-			pool->accepted++;
-		if (rc & SPAWN_FINISH)
-			pool->finishing = 1;
 	}
 	return 0;
 }
 
-static int pool_loop(struct pool *pool, spawn_result_fn on_result, void *ctx, struct aslr_error *err)
+static int pool_loop(struct pool *pool, struct aslr_error *err)
 {
 	for (;;) {
 		int timeout_ms, rc;
@@ -296,44 +463,87 @@ static int pool_loop(struct pool *pool, spawn_result_fn on_result, void *ctx, st
 				continue;
 			return aslr_error_set(err, -errno, "poll: %s", strerror(errno));
 		}
-		rc = handle_events(pool, n, on_result, ctx);
+		rc = handle_events(pool, n);
 		if (rc < 0)
 			return rc;
 		reap_strays(pool);
 	}
 }
 
+/* Traced: SIGCHLD blocked and read from a signalfd (the child unblocks it before execve). */
+static int watch_children(struct pool *pool, struct aslr_error *err)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, &pool->old_mask) < 0)
+		return aslr_error_set(err, -errno, "sigprocmask: %s", strerror(errno));
+	pool->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (pool->sig_fd < 0) {
+		int e = errno;
+		sigprocmask(SIG_SETMASK, &pool->old_mask, NULL);
+		return aslr_error_set(err, -e, "signalfd: %s", strerror(e));
+	}
+	return 0;
+}
+
+static void unwatch_children(struct pool *pool)
+{
+	if (pool->sig_fd < 0)
+		return;
+	close(pool->sig_fd);
+	sigprocmask(SIG_SETMASK, &pool->old_mask, NULL);
+}
+
+static int pool_open(struct pool *pool, struct aslr_error *err)
+{
+	unsigned slots = pool->cfg->jobs * (pool->cfg->traced ? 2 : 1); /* traced: room for the dying */
+
+	pool->slot_count = slots;
+	pool->slots = calloc(slots, sizeof(*pool->slots));
+	pool->fds = calloc(2 * (size_t)slots + 1, sizeof(*pool->fds));
+	pool->fd_slot = calloc(2 * (size_t)slots + 1, sizeof(*pool->fd_slot));
+	if (!pool->slots || !pool->fds || !pool->fd_slot)
+		return aslr_error_set(err, -ENOMEM, "out of memory");
+	for (unsigned i = 0; i < slots; i++) {
+		pool->slots[i].buf = malloc(RECORD_MAX_LEN);
+		pool->slots[i].pid_fd = -1;
+		if (!pool->slots[i].buf)
+			return aslr_error_set(err, -ENOMEM, "out of memory");
+	}
+	pool->null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (pool->null_fd < 0)
+		return aslr_error_set(err, -errno, "/dev/null: %s", strerror(errno));
+	return pool->cfg->traced ? watch_children(pool, err) : 0;
+}
+
+static void pool_close(struct pool *pool)
+{
+	kill_all(pool);
+	unwatch_children(pool);
+	if (pool->null_fd >= 0)
+		close(pool->null_fd);
+	for (unsigned i = 0; pool->slots && i < pool->slot_count; i++)
+		free(pool->slots[i].buf);
+	free(pool->fd_slot);
+	free(pool->fds);
+	free(pool->slots);
+	trace_io_free(&pool->io);
+}
+
 int spawn_run(const struct spawn_config *cfg, spawn_result_fn on_result, void *ctx,
 	      struct aslr_error *err)
 {
-	struct pool pool = { .cfg = cfg, .null_fd = -1 };
-	char *buffers = NULL;
+	struct pool pool = { .cfg = cfg, .on_result = on_result, .ctx = ctx, .null_fd = -1, .sig_fd = -1,
+			     .self = getpid() };
 	int rc;
 
 	if (cfg->jobs == 0)
 		return aslr_error_set(err, -EINVAL, "jobs must be at least 1");
-	pool.slots = calloc(cfg->jobs, sizeof(*pool.slots));
-	pool.fds = calloc(2 * (size_t)cfg->jobs, sizeof(*pool.fds));
-	pool.fd_slot = calloc(2 * (size_t)cfg->jobs, sizeof(*pool.fd_slot));
-	buffers = malloc((size_t)cfg->jobs * RECORD_MAX_LEN);
-	if (!pool.slots || !pool.fds || !pool.fd_slot || !buffers) {
-		rc = aslr_error_set(err, -ENOMEM, "out of memory");
-		goto out_free;
-	}
-	for (unsigned i = 0; i < cfg->jobs; i++)
-		pool.slots[i].buf = buffers + (size_t)i * RECORD_MAX_LEN;
-	pool.null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (pool.null_fd < 0) {
-		rc = aslr_error_set(err, -errno, "/dev/null: %s", strerror(errno));
-		goto out_free;
-	}
-	rc = pool_loop(&pool, on_result, ctx, err);
-	kill_all(&pool);
-	close(pool.null_fd);
-out_free:
-	free(buffers);
-	free(pool.fd_slot);
-	free(pool.fds);
-	free(pool.slots);
+	rc = pool_open(&pool, err);
+	if (rc == 0)
+		rc = pool_loop(&pool, err);
+	pool_close(&pool);
 	return rc;
 }

@@ -12,7 +12,7 @@ static int is_name_char(char c)
 	return is_name_start(c) || (c >= '0' && c <= '9') || c == '_';
 }
 
-static int hex_digit(char c)
+int record_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -92,7 +92,7 @@ static int parse_value(const char *buf, size_t end, size_t *pos, uint64_t *out,
 	p += 2;
 	start = p;
 	while (p < end && buf[p] != ' ' && buf[p] != '\n') {
-		int d = hex_digit(buf[p]);
+		int d = record_hex_digit(buf[p]);
 		if (d < 0)
 			return fail(why, "value is not lowercase hex", p);
 		if (p - start == 16)

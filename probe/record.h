@@ -17,17 +17,21 @@
 
 enum {
 	RECORD_MAX_LEN = 4096,   /* a record, newline included, is shorter than this */
-	RECORD_MAX_REGIONS = 64,
+	RECORD_MAX_REGIONS = 64, /* in a record line */
 	RECORD_NAME_MAX = 32,
+	/* What a struct record holds: a record line carries at most RECORD_MAX_REGIONS, the
+	 * layout of a traced program (harness/layout.h) one region per mapped file, up to the
+	 * 256 columns of samples.csv less its 5 fixed ones. */
+	RECORD_CAPACITY = 251,
 };
 
 /* A parsed record. Names point into the parsed buffer (not NUL-terminated):
  * valid as long as that buffer is. */
 struct record {
 	unsigned count;
-	const char *name[RECORD_MAX_REGIONS];
-	unsigned char name_len[RECORD_MAX_REGIONS];
-	uint64_t value[RECORD_MAX_REGIONS];
+	const char *name[RECORD_CAPACITY];
+	unsigned char name_len[RECORD_CAPACITY];
+	uint64_t value[RECORD_CAPACITY];
 };
 
 /* Why a record was rejected: a static string and the 0-based byte offset. */
@@ -38,6 +42,9 @@ struct record_problem {
 
 /* Parse exactly len bytes (the whole output of one probe). 0, or -1 with why filled. */
 int record_parse(const char *buf, size_t len, struct record *rec, struct record_problem *why);
+
+/* The value of a lowercase hex digit, or -1. */
+int record_hex_digit(char c);
 
 /* 1 if name (len bytes) is a valid region name. */
 int record_name_valid(const char *name, size_t len);

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <errno.h>
 #include <stdint.h>
 #include <math.h>
 #include <stdio.h>
@@ -54,6 +55,42 @@ static void test_all_options(void **state)
 	assert_string_equal(o.variants[1], "nopie");
 	assert_true(o.timeout_sec == 0.5);
 	assert_true(o.no_analyze && o.quiet);
+}
+
+/* --target is repeatable; what follows -- goes to the targets, and nothing else may follow. */
+static void test_targets(void **state)
+{
+	char *argv[] = { (char[]){ "h" }, (char[]){ "--target" }, (char[]){ "/usr/bin/python3" }, (char[]){ "--quiet" },
+			 (char[]){ "--target=/bin/true" }, (char[]){ "--" }, (char[]){ "-c" }, (char[]){ "--samples" },
+			 NULL };
+	char *no_target[] = { (char[]){ "h" }, (char[]){ "--" }, (char[]){ "x" }, NULL };
+	char *stray[] = { (char[]){ "h" }, (char[]){ "--target" }, (char[]){ "/bin/true" }, (char[]){ "x" }, NULL };
+	char *kernel[] = { (char[]){ "h" }, (char[]){ "--target" }, (char[]){ "/bin/true" }, (char[]){ "--kernel" },
+			   (char[]){ "/boot/vmlinuz" }, NULL };
+	char *resume[] = { (char[]){ "h" }, (char[]){ "--resume" }, (char[]){ "d" }, (char[]){ "--target" },
+			   (char[]){ "/bin/true" }, NULL };
+	struct harness_options o;
+	struct aslr_error err;
+
+	(void)state;
+	assert_int_equal(harness_options_parse(&o, ARGC(argv), argv, &err), 0);
+	assert_int_equal(o.target_count, 2);
+	assert_string_equal(o.targets[0], "/usr/bin/python3");
+	assert_string_equal(o.targets[1], "/bin/true");
+	assert_true(o.quiet);
+	assert_int_equal(o.target_argc, 2);
+	assert_string_equal(o.target_args[0], "-c");
+	assert_string_equal(o.target_args[1], "--samples"); /* a target's, not ours */
+	assert_null(o.target_args[2]);
+	assert_true(o.samples == 10000);
+	assert_int_equal(harness_options_parse(&o, ARGC(no_target), no_target, &err), -EINVAL);
+	assert_non_null(strstr(err.text, "arguments after -- are for --target programs"));
+	assert_int_equal(harness_options_parse(&o, ARGC(stray), stray, &err), -EINVAL);
+	assert_non_null(strstr(err.text, "unexpected argument 'x'"));
+	assert_int_equal(harness_options_parse(&o, ARGC(kernel), kernel, &err), -EINVAL);
+	assert_non_null(strstr(err.text, "--target and --kernel exclude each other"));
+	assert_int_equal(harness_options_parse(&o, ARGC(resume), resume, &err), -EINVAL);
+	assert_non_null(strstr(err.text, "drop --target"));
 }
 
 static void test_modes_current(void **state)
@@ -176,6 +213,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_all_options),
+		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_modes_current),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_preset_precise),

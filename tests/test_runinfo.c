@@ -76,7 +76,7 @@ static void test_runinfo_facts_from_files(void **state)
 	static char e0[] = "PATH=/usr/bin:/bin", e1[] = "LC_ALL=C";
 	char *const env[] = { e0, e1, NULL };
 	int modes[] = { 0, 2 };
-	struct runinfo_probe probe = { "pie", ASLR_BIN_DIR "/aslr-probe" };
+	struct runinfo_probe probe = { "pie", ASLR_BIN_DIR "/aslr-probe", 0 };
 	struct runinfo_paths paths = { va, bits, compat, thp };
 	struct runinfo_config cfg = { .argc = 2, .argv = argv, .paths = &paths, .probe_count = 1,
 				      .probes = &probe, .probe_env = env, .jobs = 2, .samples = 100,

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -105,8 +106,10 @@ static void test_exec_failure(void **state)
 
 	(void)state;
 	assert_int_equal(run(argv, 1, 1, 5, &c), SPAWN_DONE);
-	assert_int_equal(c.outcome, PROBE_EXITED);
-	assert_int_equal(c.code, 127);
+	assert_int_equal(c.outcome, PROBE_EXEC_FAILED); /* the child says which call failed, and why */
+	assert_int_equal(c.code, ENOENT);
+	assert_int_equal(c.len, strlen("execve"));
+	assert_memory_equal(c.first, "execve", c.len);
 }
 
 static void test_timeout_kills(void **state)

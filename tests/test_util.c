@@ -1,5 +1,6 @@
 #include "test_util.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -236,6 +237,95 @@ int tu_wait_lines(const char *path, int lines)
 int tu_is_root(void)
 {
 	return geteuid() == 0;
+}
+
+/* The parent of pid from /proc/PID/stat (after comm's last ')'), or -1. */
+static pid_t parent_of(const char *pid)
+{
+	char path[300], *text, *close_paren;
+	pid_t ppid = -1;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	text = tu_read_file(path, NULL);
+	close_paren = text ? strrchr(text, ')') : NULL;
+	if (close_paren)
+		sscanf(close_paren + 1, " %*c %d", &ppid);
+	free(text);
+	return ppid;
+}
+
+size_t tu_children_of(pid_t parent, pid_t *out, size_t max)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *d;
+	size_t n = 0;
+
+	while (proc && (d = readdir(proc))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9' || parent_of(d->d_name) != parent)
+			continue;
+		if (n < max)
+			out[n] = (pid_t)atoi(d->d_name);
+		n++;
+	}
+	if (proc)
+		closedir(proc);
+	return n;
+}
+
+int tu_m32_runs(char *why, size_t size)
+{
+	char *argv[] = { (char[]){ ASLR_BIN_DIR "/aslr-probe-m32" }, NULL };
+	int status;
+
+	if (access(argv[0], X_OK) < 0) {
+		snprintf(why, size, "aslr-probe-m32 was not built (no gcc-multilib)");
+		return TU_M32_NOT_BUILT;
+	}
+	status = tu_run(argv, NULL, NULL);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		snprintf(why, size, "this kernel does not run 32-bit programs (status 0x%x)", status);
+		return TU_M32_REFUSED;
+	}
+	snprintf(why, size, "this kernel runs 32-bit programs (ia32 emulation is on)");
+	return TU_M32_RUNS;
+}
+
+static int write_bytes(const char *to, const char *bytes, size_t len, unsigned mode)
+{
+	FILE *f = fopen(to, "wb");
+	int rc;
+
+	if (!f)
+		return -1;
+	rc = fwrite(bytes, 1, len, f) == len ? 0 : -1;
+	if (fclose(f) != 0 || chmod(to, mode) != 0)
+		rc = -1;
+	return rc;
+}
+
+int tu_copy_file(const char *from, const char *to, unsigned mode)
+{
+	size_t len;
+	char *bytes = tu_read_file(from, &len);
+	int rc = bytes ? write_bytes(to, bytes, len, mode) : -1;
+
+	free(bytes);
+	return rc;
+}
+
+int tu_foreign_elf(const char *from, const char *to)
+{
+	size_t len;
+	char *bytes = tu_read_file(from, &len);
+	const unsigned char aarch64[2] = { 183, 0 }; /* e_machine, little-endian, at offset 18 */
+	int rc = -1;
+
+	if (bytes && len >= 64 && memcmp(bytes, "\177ELF", 4) == 0) {
+		memcpy(bytes + 18, aarch64, sizeof(aarch64));
+		rc = write_bytes(to, bytes, len, 0755);
+	}
+	free(bytes);
+	return rc;
 }
 
 int tu_have_gnuplot(void)

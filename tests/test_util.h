@@ -39,6 +39,23 @@ void tu_csv_free(struct tu_csv *csv);
 
 int tu_is_root(void);
 
+/* The processes whose parent is parent (zombies included), from /proc: up to max pids
+ * into out; returns how many there are. */
+size_t tu_children_of(pid_t parent, pid_t *out, size_t max);
+
+/* Whether the 32-bit probe (ASLR_BIN_DIR/aslr-probe-m32) was built and this kernel runs
+ * it, found out by running it once; when it does not, why (a phrase) into why. */
+enum { TU_M32_NOT_BUILT = -1, TU_M32_REFUSED = 0, TU_M32_RUNS = 1 };
+int tu_m32_runs(char *why, size_t size);
+
+/* Copy the file from to `to`, with mode. 0 or -1. */
+int tu_copy_file(const char *from, const char *to, unsigned mode);
+
+/* Copy the ELF file from to `to` (mode 0755) with its e_machine made EM_AARCH64: a program
+ * this x86-64 kernel refuses with ENOEXEC, as it refuses a 32-bit one when it runs without
+ * ia32 emulation. 0 or -1. */
+int tu_foreign_elf(const char *from, const char *to);
+
 /* 1 when gnuplot runs (gnuplot --version exits 0). */
 int tu_have_gnuplot(void);
 

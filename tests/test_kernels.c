@@ -6,7 +6,9 @@
  *   - 6.12 aligns anonymous mappings whose length is a multiple of 2 MiB to 2 MiB ("mm: align
  *     larger anonymous mappings on THP boundaries", Linux 6.7), so mmap_2m's lowest varying
  *     bit is 21; in 6.1 it is 12, a page.
- * And this machine's sysctls never change while the guests sample. */
+ * And this machine's sysctls never change while the guests sample. A 6.12 guest booted with
+ * ia32_emulation=off runs no 32-bit program (ENOEXEC): m32 is skipped with the reason, on
+ * the host's stderr and in run.json, and pie is measured. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -134,10 +136,77 @@ static void test_debian_61_and_612(void **state)
 	free(im);
 }
 
+/* The first series of run.json for variant; NULL when there is none. */
+static const json_t *run_series(const json_t *info, const char *variant)
+{
+	const json_t *s;
+	size_t i;
+
+	json_array_foreach(json_object_get(info, "series"), i, s)
+		if (strcmp(json_string_value(json_object_get(s, "variant")), variant) == 0)
+			return s;
+	return NULL;
+}
+
+/* Without 32-bit emulation (Linux 6.7+, ia32_emulation=off): m32 skipped, pie measured, exit 0. */
+static void test_debian_612_without_ia32(void **state)
+{
+	char image[PATH_MAX], why[1024], log[600], run[PATH_MAX], *text;
+	char *dir = *state;
+	const json_t *skipped, *entry;
+	const char *reason;
+	json_t *info;
+
+	if (!kf_have_qemu())
+		skip(); /* qemu-system-x86_64 is not installed (scripts/lib.sh installs qemu-system-x86) */
+	if (access(ASLR_BIN_DIR "/aslr-probe-m32", X_OK) < 0) {
+		fprintf(stderr, "skipped: aslr-probe-m32 was not built (no gcc-multilib)\n");
+		skip();
+	}
+	if (kf_fetch("6.12", image, sizeof(image), why, sizeof(why)) < 0) {
+		fprintf(stderr, "skipped: %s\n", why);
+		skip();
+	}
+	snprintf(log, sizeof(log), "%s/log", dir);
+	char *argv[] = { (char[]){ HARNESS }, (char[]){ "--kernel" }, image, (char[]){ "--kernel-append" },
+			 (char[]){ "ia32_emulation=off" }, (char[]){ "--variants" }, (char[]){ "pie,m32" },
+			 (char[]){ "--modes" }, (char[]){ "2" }, (char[]){ "--samples" }, (char[]){ "100" },
+			 (char[]){ "--out" }, dir, (char[]){ "--quiet" }, NULL };
+	assert_int_equal(tu_run(argv, NULL, log), 0);
+	text = tu_read_file(log, NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "skipped m32 ("));
+	assert_non_null(strstr(text, "Exec format error"));
+	assert_non_null(strstr(text, "ia32_emulation"));
+	free(text);
+	assert_int_equal(kf_find_run(dir, "-6.12.", "", run, sizeof(run)), 0);
+	info = kf_load_json(run, "run.json");
+	assert_non_null(info);
+	assert_string_equal(json_string_value(json_object_get(info, "status")), "complete");
+	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(info, "kernel"), "cmdline")),
+			       "ia32_emulation=off"));
+	skipped = json_object_get(info, "skipped");
+	assert_int_equal(json_array_size(skipped), 1);
+	entry = json_array_get(skipped, 0);
+	assert_string_equal(json_string_value(json_object_get(entry, "variant")), "m32");
+	reason = json_string_value(json_object_get(entry, "reason"));
+	assert_non_null(reason);
+	assert_non_null(strstr(reason, "Exec format error"));
+	assert_non_null(strstr(reason, "ia32_emulation"));
+	assert_null(run_series(info, "m32"));
+	assert_non_null(run_series(info, "pie"));
+	assert_int_equal(json_integer_value(json_object_get(run_series(info, "pie"), "samples")), 100);
+	json_decref(info);
+	assert_int_equal(kf_hidden_leftovers(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_debian_61_and_612, tu_tmpdir_setup, tu_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_debian_612_without_ia32, tu_tmpdir_setup, tu_tmpdir_teardown),
 	};
+	if (getenv("ASLR_TEST_FILTER")) /* run some of them: a pattern such as "test_*ia32" */
+		cmocka_set_test_filter(getenv("ASLR_TEST_FILTER"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -179,10 +179,13 @@ static void record(const struct kernel_batch *b, struct kernel_outcome *o, const
 			write_results(tmp, &(struct vm_result){ 0 }, info, &werr);
 		json_decref(info);
 	}
-	if (o->rc == 0) {
+	if (res->have_run_json) {
 		json_t *guest = json_loadb(res->run_json.text ? res->run_json.text : "", res->run_json.len, 0, NULL);
-		o->samples_per_sec = kernel_run_rate(guest, -1);
-		o->bench_harness_per_sec = kernel_bench_harness_rate(guest);
+		o->skipped = kernel_skipped_lines(guest);
+		if (o->rc == 0) {
+			o->samples_per_sec = kernel_run_rate(guest, -1);
+			o->bench_harness_per_sec = kernel_bench_harness_rate(guest);
+		}
 		json_decref(guest);
 	}
 }
@@ -349,5 +352,7 @@ void kernel_batch_free(struct kernel_batch *b)
 	for (unsigned i = 0; i < MAX_KERNELS; i++) {
 		free(b->outcome[i].console);
 		b->outcome[i].console = NULL;
+		free(b->outcome[i].skipped);
+		b->outcome[i].skipped = NULL;
 	}
 }

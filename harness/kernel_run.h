@@ -31,6 +31,7 @@ struct kernel_outcome {
 	int rc;                   /* 0, SPAWN_STOPPED or -errno */
 	struct aslr_error err;    /* why, when rc < 0 */
 	char *console;            /* the console's last lines, when it failed (allocated) */
+	char *skipped;            /* the variants the guest skipped, kernel_skipped_lines (allocated), or NULL */
 	double boot_sec, run_sec, total_sec;
 	unsigned long long rows;
 	double samples_per_sec;   /* inside the guest: the run's samples over its series' seconds */

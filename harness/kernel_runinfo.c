@@ -5,6 +5,22 @@
 
 #include "probeinfo.h"
 #include "runinfo.h"
+#include "strbuf.h"
+
+char *kernel_skipped_lines(const json_t *info)
+{
+	struct strbuf lines = { 0 };
+	const json_t *s;
+	size_t i;
+
+	json_array_foreach(json_object_get(info, "skipped"), i, s) {
+		const char *name = json_string_value(json_object_get(s, "variant"));
+		const char *path = json_string_value(json_object_get(s, "path"));
+		const char *reason = json_string_value(json_object_get(s, "reason"));
+		strbuf_printf(&lines, "%s (%s): %s\n", name ? name : "?", path ? path : "?", reason ? reason : "?");
+	}
+	return lines.text;
+}
 
 double kernel_bench_rate(const char *line)
 {

@@ -30,6 +30,11 @@ struct kernel_facts {
 /* NULL only when out of memory. The guest's run.json is used when it parses. */
 json_t *kernel_runinfo(const struct kernel_facts *facts);
 
+/* The variants the guest harness skipped (run.json "skipped": it could not run them, e.g.
+ * m32 on a kernel booted with ia32_emulation=off), one line each, "NAME (PATH): REASON\n";
+ * NULL when none (allocated: free it). */
+char *kernel_skipped_lines(const json_t *info);
+
 /* The rate in a bare-loop line "N execs in S s = R/s"; 0 when there is none. */
 double kernel_bench_rate(const char *line);
 

@@ -210,12 +210,21 @@ static void print_note(void *ctx, const char *text)
 	fprintf(stderr, "aslr-harness: %s\n", text);
 }
 
-/* One line per kernel that ran; the error, where its console log is and its last lines
- * for one that did not. */
+/* What the guest could not run, as a run here says it (announce). */
+static void print_skipped(const struct kernel_outcome *o)
+{
+	for (const char *line = o->skipped; line && *line; line += strcspn(line, "\n") + 1)
+		fprintf(stderr, "aslr-harness: kernel %s: skipped %.*s\n", o->release[0] ? o->release : o->image,
+			(int)strcspn(line, "\n"), line);
+}
+
+/* One line per kernel that ran, and what its guest skipped; the error, where its console
+ * log is and its last lines for one that did not. */
 static void print_outcome(const struct kernel_outcome *o)
 {
 	char text[1024];
 
+	print_skipped(o);
 	if (o->rc == 0) {
 		printf("kernel %s: %s: boot %.1f s, sampling %.1f s, %.1f samples/s in the guest", o->image, o->release,
 		       o->boot_sec, o->run_sec, o->samples_per_sec);

@@ -6,13 +6,16 @@ void anchor_id(const struct analysis *a, enum anchor_section section, unsigned s
 {
 	char tag[SERIES_KEY_TEXT];
 
+	static const char *const whole[] = { [ANCHOR_KNOBS] = "knobs", [ANCHOR_SKIPPED] = "skipped",
+					     [ANCHOR_PRECISION] = "precision" };
+
 	buf[0] = '\0';
-	if (section == ANCHOR_NONE || (section != ANCHOR_KNOBS && s >= a->series_count))
-		return;
-	if (section == ANCHOR_KNOBS) {
-		snprintf(buf, size, "knobs");
+	if ((size_t)section < sizeof(whole) / sizeof(whole[0]) && whole[section]) { /* sections of the whole run */
+		snprintf(buf, size, "%s", whole[section]);
 		return;
 	}
+	if (section == ANCHOR_NONE || s >= a->series_count)
+		return;
 	if (section == ANCHOR_VARIANTS) {
 		snprintf(buf, size, "variants-mode%d", a->series[s].series->mode);
 		return;

@@ -19,6 +19,8 @@ enum anchor_section {
 	ANCHOR_LEAKS,    /* "leaks-<tag>": series s's blocks and best leaks */
 	ANCHOR_VARIANTS, /* "variants-mode<m>": region x variant at series s's mode */
 	ANCHOR_KNOBS,    /* "knobs": region x knob value */
+	ANCHOR_SKIPPED,  /* "skipped": the variants the harness could not run */
+	ANCHOR_PRECISION, /* "precision": how --precision ended each series */
 };
 
 /* The id of section for series s into buf ("" for ANCHOR_NONE). */

@@ -35,3 +35,25 @@ void collision_interval(uint64_t n, uint64_t pairs, double triples, struct colli
 	out->low = fmax(0, log2(all2 / (phi * stats_poisson_upper(p / phi, 0.025))));
 	out->high = fmax(0, log2(all2 / (phi * stats_poisson_lower(p / phi, 0.025))));
 }
+
+/* Half-width in bits of the exact 95 % interval of a Poisson count k (real k > 0). */
+static double poisson_half_width(double k)
+{
+	return log2(stats_poisson_upper(k, 0.025) / stats_poisson_lower(k, 0.025)) / 2;
+}
+
+double collision_poisson_pairs(double bits)
+{
+	double lo = 1, hi = 2;
+
+	while (poisson_half_width(hi) > bits) /* the half-width falls as about 1.41 / sqrt(k) */
+		lo = hi, hi *= 2;
+	for (int i = 0; i < 60 && hi - lo > 1e-6 * hi; i++) {
+		double mid = (lo + hi) / 2;
+		if (poisson_half_width(mid) > bits)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return hi;
+}

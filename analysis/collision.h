@@ -23,4 +23,10 @@ struct collision_interval {
 /* n samples with pairs colliding pairs and triples colliding triples. */
 void collision_interval(uint64_t n, uint64_t pairs, double triples, struct collision_interval *out);
 
+/* The real k at which the exact (Garwood) 95 % interval of a Poisson count k, in log2
+ * units, has half-width bits: log2(upper(k) / lower(k)) / 2 = bits. The pairs a collision
+ * estimate of a uniform region (dispersion 1) needs for +-bits, whatever its entropy:
+ * about 2 / bits^2 (34.8 for 0.5 bits). */
+double collision_poisson_pairs(double bits);
+
 #endif

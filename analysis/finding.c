@@ -6,7 +6,7 @@
 
 static const char *const cause_names[FINDING_CAUSES] = {
 	"tied",    "fixed",  "leak",    "below_promise", "lower",  "alignment",     "skewed", "knob", "subpage",
-	"serial",  "missing", "insufficient", "bounds",  "nothing_moves", "block", "extremes",
+	"skipped", "serial", "missing", "insufficient", "bounds", "nothing_moves", "block", "extremes",
 };
 
 const char *finding_cause_name(enum finding_cause cause)
@@ -73,6 +73,7 @@ void findings_rank(struct finding_list *list)
 int finding_is_key(const struct analysis *a, const struct finding *f)
 {
 	switch (f->cause) {
+	case FINDING_SKIPPED:
 	case FINDING_SERIAL:
 	case FINDING_MISSING:
 	case FINDING_INSUFFICIENT:
@@ -91,13 +92,22 @@ int finding_is_key(const struct analysis *a, const struct finding *f)
 
 int findings_key_index(const struct analysis *a, const struct finding_list *list, unsigned i)
 {
-	unsigned seen = 0;
+	unsigned seen = 0, skipped = 0, others = 0;
 
 	if (i >= FINDINGS_KEY_MAX)
 		return -1;
 	for (unsigned k = 0; k < list->count; k++)
-		if (finding_is_key(a, &list->item[k]) && seen++ == i)
+		skipped += list->item[k].cause == FINDING_SKIPPED;
+	skipped = skipped < FINDINGS_KEY_MAX ? skipped : FINDINGS_KEY_MAX;
+	for (unsigned k = 0; k < list->count; k++) {
+		const struct finding *f = &list->item[k];
+		if (!finding_is_key(a, f))
+			continue;
+		if (f->cause != FINDING_SKIPPED && others++ >= FINDINGS_KEY_MAX - skipped)
+			continue;
+		if (seen++ == i)
 			return (int)k;
+	}
 	return -1;
 }
 

@@ -25,6 +25,9 @@
  *   SUBPAGE        a cluster               headline / H(A|B) of its best    12 - alignment bit
  *                                          leak outside it (NAN: none that  (the sub-page bits)
  *                                          leaves a bit less)
+ *   SKIPPED        none (a: the entry's     0 / 0                            0
+ *                  index in run.json's
+ *                  "skipped"; no series)
  *   SERIAL         a cluster               lag-1 p / runs p                 0
  *   MISSING        a region                missing cells / rows             0
  *   INSUFFICIENT   regions of a series     fewest usable samples / rows     0
@@ -46,7 +49,9 @@
  * reference for pairs: a variant may put a region elsewhere (a static program's tls is in
  * its heap). The best headline for FIXED is of the same variant first, else of any. A
  * cluster is a block, or a region in none. The page is 2^12 bytes. Findings whose bits_saved
- * print alike (one decimal) rank by the cause listed first. */
+ * print alike (one decimal) rank by the cause listed first. SKIPPED: a variant the harness
+ * could not run (run.json "skipped"), a place per variant, key 1 for those the kernel refused
+ * as 32-bit programs (runmeta_skipped_no_32bit: that attack surface is closed), else 0. */
 #ifndef ASLR_FINDING_H
 #define ASLR_FINDING_H
 
@@ -63,6 +68,7 @@ enum finding_cause {
 	FINDING_SKEWED,
 	FINDING_KNOB,
 	FINDING_SUBPAGE,
+	FINDING_SKIPPED,
 	FINDING_SERIAL,
 	FINDING_MISSING,
 	FINDING_INSUFFICIENT,
@@ -127,10 +133,13 @@ void findings_rank(struct finding_list *list);
 
 /* 1 when f may be a key finding: it costs at least FINDINGS_MIN_BITS, or it says the numbers
  * cannot be taken at face value (SERIAL, MISSING, INSUFFICIENT, BOUNDS; NOTHING_MOVES outside
- * mode 0, which turns randomization off by definition). */
+ * mode 0, which turns randomization off by definition), or what the run could not measure
+ * (SKIPPED). */
 int finding_is_key(const struct analysis *a, const struct finding *f);
 
-/* The index of the i-th key finding in list (ranked), -1 past the last or FINDINGS_KEY_MAX. */
+/* The index of the i-th key finding in list (ranked), -1 past the last or FINDINGS_KEY_MAX.
+ * SKIPPED findings are always among them (the others give up the last places): a reader
+ * must not take the numbers for the variants that were never run. */
 int findings_key_index(const struct analysis *a, const struct finding_list *list, unsigned i);
 
 /* "tied", "fixed", ...: the cause's name (tests, debugging). */

@@ -46,6 +46,10 @@ static void evidence(const struct analysis *a, struct finding *f)
 	unsigned s = f->place[f->worst].worst;
 	enum anchor_section section = ANCHOR_RESULTS;
 
+	if (f->cause == FINDING_SKIPPED) { /* no series: the report's list of what was skipped */
+		anchor_id(a, ANCHOR_SKIPPED, 0, f->anchor, sizeof(f->anchor));
+		return;
+	}
 	if (f->cause == FINDING_TIED || f->cause == FINDING_LEAK || f->cause == FINDING_BLOCK ||
 	    f->cause == FINDING_SUBPAGE)
 		section = a->series[s].pair ? ANCHOR_LEAKS : ANCHOR_RESULTS;
@@ -67,6 +71,8 @@ int findings_compute(const struct analysis *a, struct finding_list *out)
 		rc = findings_regions(a, out);
 	if (rc == 0)
 		rc = findings_variants(a, out);
+	if (rc == 0)
+		rc = findings_skipped(a, out);
 	if (rc < 0) {
 		findings_free(out);
 		return rc;

@@ -195,6 +195,11 @@ static struct finding *finding_for(struct finding_list *list, enum finding_cause
 	return &grown[list->count++];
 }
 
+struct finding *findings_get(struct finding_list *list, enum finding_cause cause, int key)
+{
+	return finding_for(list, cause, key, 0, NULL);
+}
+
 int findings_add(struct finding_list *list, enum finding_cause cause, int key, int by_regions, unsigned s,
 		 const struct place_draft *d)
 {

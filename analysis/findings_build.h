@@ -1,5 +1,5 @@
 /* findings_build.h: what the modules that find causes (findings_pairs.c, findings_regions.c,
- * findings_variants.c) share: adding a place to a list, clusters, references. Internal to the
+ * findings_variants.c, findings_skipped.c) share: adding a place to a list, clusters, references. Internal to the
  * findings; finding.h and findings.h are the interface. */
 #ifndef ASLR_FINDINGS_BUILD_H
 #define ASLR_FINDINGS_BUILD_H
@@ -25,6 +25,10 @@ struct place_draft place_draft_empty(void);
  * largest bits_saved (the first on ties). 0 or -ENOMEM. */
 int findings_add(struct finding_list *list, enum finding_cause cause, int key, int by_regions, unsigned s,
 		 const struct place_draft *d);
+
+/* The finding of cause and key in list, added (no place yet) when missing; NULL when out of
+ * memory. For causes whose places are not of series (SKIPPED). */
+struct finding *findings_get(struct finding_list *list, enum finding_cause cause, int key);
 
 /* The members of region r's cluster in series s (its block, or r alone) into out (room for
  * the table's region count), ascending; 0 when r does not move (estimate_moves). */
@@ -56,5 +60,6 @@ double findings_reference(const struct analysis *a, unsigned s, unsigned A, unsi
 int findings_pairs(const struct analysis *a, struct finding_list *list);
 int findings_regions(const struct analysis *a, struct finding_list *list);
 int findings_variants(const struct analysis *a, struct finding_list *list);
+int findings_skipped(const struct analysis *a, struct finding_list *list);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "birthday.h"
 #include "expect.h"
+#include "runmeta.h"
 
 static const char *rname(const struct analysis *a, unsigned r)
 {
@@ -473,6 +474,39 @@ static void say_extremes(struct strbuf *out, const struct analysis *a, const str
 	}
 }
 
+/* Entry p->a of run.json's "skipped": "m32 (cannot be executed: ...)", the reason only when
+ * with_reason. */
+static void skipped_entry(struct strbuf *out, const struct analysis *a, const struct finding_place *p,
+			  int with_reason)
+{
+	const json_t *entry = json_array_get(runmeta_skipped(a->run), (size_t)p->a);
+
+	strbuf_printf(out, "%s", runmeta_string(entry, "variant", "?"));
+	if (with_reason)
+		strbuf_printf(out, " (%s)", runmeta_string(entry, "reason", "no reason recorded"));
+}
+
+/* Key 1: the kernel refused the 32-bit programs; key 0: any other reason. */
+static void say_skipped(struct strbuf *out, const struct analysis *a, const struct finding *f)
+{
+	const json_t *compat = json_object_get(json_object_get(a->run, "kernel"), "mmap_rnd_compat_bits");
+
+	strbuf_printf(out, "%s", f->key ? "32-bit programs cannot run on this kernel: "
+				      : "Skipped before sampling, so no number in this report is about them: ");
+	for (unsigned i = 0; i < f->place_count; i++) {
+		strbuf_printf(out, "%s", i == 0 ? "" : f->key ? (i + 1 == f->place_count ? " and " : ", ") : "; ");
+		skipped_entry(out, a, &f->place[i], !f->key);
+	}
+	if (!f->key)
+		return;
+	strbuf_printf(out, " could not be executed (execve: ENOEXEC; the kernel has no ia32 emulation, or was "
+			   "booted with it off), so the 32-bit (compat) layout");
+	if (json_is_integer(compat))
+		strbuf_printf(out, ", whose mmap base would get vm.mmap_rnd_compat_bits = %lld random bits,",
+			      (long long)json_integer_value(compat));
+	strbuf_printf(out, " is an attack surface this kernel does not have (not measured)");
+}
+
 typedef void (*sentence_fn)(struct strbuf *out, const struct analysis *a, const struct finding *f);
 
 void finding_sentence(struct strbuf *out, const struct analysis *a, const struct finding *f)
@@ -487,6 +521,7 @@ void finding_sentence(struct strbuf *out, const struct analysis *a, const struct
 		[FINDING_SKEWED] = say_skewed,
 		[FINDING_KNOB] = say_knob,
 		[FINDING_SUBPAGE] = say_subpage,
+		[FINDING_SKIPPED] = say_skipped,
 		[FINDING_SERIAL] = say_serial,
 		[FINDING_MISSING] = say_missing,
 		[FINDING_INSUFFICIENT] = say_insufficient,

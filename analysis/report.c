@@ -10,6 +10,7 @@
 #include "atomic_file.h"
 #include "conditional.h"
 #include "findings_text.h"
+#include "report_run.h"
 #include "runmeta.h"
 
 static const char *str_at(const json_t *obj, const char *a, const char *b)
@@ -419,6 +420,7 @@ void report_build(struct strbuf *sb, const struct analysis *a, const json_t *run
 	if (have_findings)
 		findings_key_section(sb, a, &findings, plots);
 	warnings_section(sb, a);
+	report_skipped_section(sb, a, run);
 	if (have_findings)
 		findings_full_section(sb, a, &findings, plots);
 	else
@@ -426,6 +428,7 @@ void report_build(struct strbuf *sb, const struct analysis *a, const json_t *run
 	if (run && json_object_size(run)) {
 		machine_section(sb, run);
 		run_section(sb, run);
+		report_precision_section(sb, a, run);
 	} else {
 		strbuf_printf(sb, "No run.json was found beside the samples: machine facts are unknown.\n\n");
 	}

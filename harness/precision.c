@@ -8,29 +8,6 @@
 #include <string.h>
 
 #include "estimate.h"
-#include "stats.h"
-
-/* Half-width in bits of the exact 95 % interval of a Poisson count k (real k > 0). */
-static double poisson_half_width(double k)
-{
-	return log2(stats_poisson_upper(k, 0.025) / stats_poisson_lower(k, 0.025)) / 2;
-}
-
-double precision_poisson_pairs(double bits)
-{
-	double lo = 1, hi = 2;
-
-	while (poisson_half_width(hi) > bits) /* the half-width falls as about 1.41 / sqrt(k) */
-		lo = hi, hi *= 2;
-	for (int i = 0; i < 60 && hi - lo > 1e-6 * hi; i++) {
-		double mid = (lo + hi) / 2;
-		if (poisson_half_width(mid) > bits)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return hi;
-}
 
 int precision_init(struct precision *p, const struct precision_rule *rule, unsigned count, struct aslr_error *err)
 {
@@ -46,7 +23,7 @@ int precision_init(struct precision *p, const struct precision_rule *rule, unsig
 		collision_count_init(&p->region[i].count);
 		p->region[i].half_width = INFINITY;
 	}
-	p->poisson_pairs = precision_poisson_pairs(rule->bits);
+	p->poisson_pairs = collision_poisson_pairs(rule->bits);
 	return 0;
 }
 

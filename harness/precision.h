@@ -95,10 +95,6 @@ double precision_samples_expected(const struct precision *p, unsigned i);
 /* The waiting region expected to need the most samples, or -1 when none waits. */
 int precision_furthest(const struct precision *p);
 
-/* The real k at which the exact (Garwood) 95 % interval of a Poisson count k, in log2
- * units, has half-width bits: log2(upper(k) / lower(k)) / 2 = bits. */
-double precision_poisson_pairs(double bits);
-
 /* run.json's record of a series' rule: bits, end, and per region its state, samples,
  * pairs, triples, interval, half-width and (when waiting) the samples it would need,
  * plus "bounds": the regions the report will show as bounds (< ESTIMATE_MIN_PAIRS

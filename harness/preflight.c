@@ -29,6 +29,16 @@ static size_t read_head(const char *path, unsigned char *buf, size_t size)
 	return n > 0 ? (size_t)n : 0;
 }
 
+const char *preflight_cause_name(enum preflight_cause cause)
+{
+	static const char *const names[] = {
+		[PREFLIGHT_MEASURABLE] = "", [PREFLIGHT_NO_32BIT] = "no_32bit", [PREFLIGHT_EXEC] = "exec",
+		[PREFLIGHT_TRACE] = "trace", [PREFLIGHT_SCRIPT] = "script", [PREFLIGHT_NO_RECORD] = "no_record",
+	};
+
+	return (unsigned)cause < sizeof(names) / sizeof(names[0]) ? names[cause] : "";
+}
+
 void preflight_target_file(const char *path, int *elf_class, struct preflight *out)
 {
 	unsigned char head[EI_NIDENT];
@@ -36,8 +46,10 @@ void preflight_target_file(const char *path, int *elf_class, struct preflight *o
 
 	*elf_class = 64;
 	out->skipped = 0;
+	out->cause = PREFLIGHT_MEASURABLE;
 	if (n >= 2 && head[0] == '#' && head[1] == '!') {
 		out->skipped = 1;
+		out->cause = PREFLIGHT_SCRIPT;
 		snprintf(out->reason, sizeof(out->reason),
 			 "a script (#!): the layout would be its interpreter's; give the interpreter as the target "
 			 "and the script after --");
@@ -46,22 +58,35 @@ void preflight_target_file(const char *path, int *elf_class, struct preflight *o
 	}
 }
 
-/* ENOEXEC: what kind of file it is. */
-static void noexec_hint(const char *path, char *buf, size_t size)
+enum elf_kind { NOT_ELF, ELF_COMPAT, ELF_FOREIGN, ELF_HOST };
+
+/* What the file at path is, for an ENOEXEC; *machine gets its e_machine. */
+static enum elf_kind elf_kind(const char *path, uint16_t *machine)
 {
 	unsigned char head[sizeof(Elf64_Ehdr)];
 	size_t n = read_head(path, head, sizeof(head));
-	uint16_t machine;
 
-	if (n < EI_NIDENT + 4 || memcmp(head, ELFMAG, SELFMAG) != 0) {
+	*machine = EM_NONE;
+	if (n < EI_NIDENT + 4 || memcmp(head, ELFMAG, SELFMAG) != 0)
+		return NOT_ELF;
+	memcpy(machine, head + EI_NIDENT + 2, sizeof(*machine)); /* e_machine, after e_type */
+	if (*machine == COMPAT_MACHINE && head[EI_CLASS] == ELFCLASS32)
+		return ELF_COMPAT;
+	return *machine == HOST_MACHINE ? ELF_HOST : ELF_FOREIGN;
+}
+
+/* ENOEXEC: what kind of file it is. */
+static void noexec_hint(const char *path, char *buf, size_t size)
+{
+	uint16_t machine;
+	enum elf_kind kind = elf_kind(path, &machine);
+
+	if (kind == NOT_ELF)
 		snprintf(buf, size, " (not an ELF file, nor a script)");
-		return;
-	}
-	memcpy(&machine, head + EI_NIDENT + 2, sizeof(machine)); /* e_machine, after e_type */
-	if (machine == COMPAT_MACHINE && head[EI_CLASS] == ELFCLASS32)
+	else if (kind == ELF_COMPAT)
 		snprintf(buf, size, " (a 32-bit program: this kernel runs none; it was built without "
 			 "CONFIG_IA32_EMULATION or booted with ia32_emulation=0)");
-	else if (machine != HOST_MACHINE)
+	else if (kind == ELF_FOREIGN)
 		snprintf(buf, size, " (an ELF file for another machine: e_machine %u)", machine);
 	else
 		snprintf(buf, size, " (an ELF file this kernel refuses to load)");
@@ -122,10 +147,16 @@ static void explain(const struct trial *t, const struct spawn_config *spawn, con
 		snprintf(out->reason, sizeof(out->reason), "%s: %s%s%s",
 			 more[0] ? "cannot be traced" : "its layout cannot be read at its entry point", t->example,
 			 more[0] ? "; " : "", more);
+		out->cause = PREFLIGHT_TRACE;
 	} else if (t->kind == FAILURE_EXEC) {
+		uint16_t machine;
+		int compat = t->code == ENOEXEC && elf_kind(spawn->path, &machine) == ELF_COMPAT;
+
 		preflight_exec_hint(spawn->path, t->code, ctx->user, more, sizeof(more));
 		snprintf(out->reason, sizeof(out->reason), "cannot be executed: %s%s", t->example, more);
+		out->cause = compat ? PREFLIGHT_NO_32BIT : PREFLIGHT_EXEC;
 	} else {
+		out->cause = PREFLIGHT_NO_RECORD;
 		snprintf(out->reason, sizeof(out->reason), "%s gave no valid record in %llu execs: %s", ctx->label,
 			 (unsigned long long)t->tally.execs, t->example);
 	}
@@ -142,6 +173,7 @@ int preflight_run(const struct spawn_config *spawn, const struct preflight_conte
 	once.target = 1;
 	once.capture_stderr = 1; /* what the loader says, should the target end before its entry */
 	out->skipped = 0;
+	out->cause = PREFLIGHT_MEASURABLE;
 	out->reason[0] = '\0';
 	rc = spawn_run(&once, on_trial, &t, err);
 	if (rc == SPAWN_STOPPED)

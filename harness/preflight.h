@@ -19,10 +19,26 @@
 
 enum { PREFLIGHT_REASON = 704 }; /* an example (FAILURE_EXAMPLE), what it likely means, a prefix */
 
+/* Why a variant was skipped, for run.json's "cause" (preflight_cause_name): a 32-bit
+ * program this kernel refuses (ENOEXEC: no compat layer), another failed execve, a
+ * ptrace refusal, a script given as a target, no valid record. */
+enum preflight_cause {
+	PREFLIGHT_MEASURABLE,
+	PREFLIGHT_NO_32BIT,
+	PREFLIGHT_EXEC,
+	PREFLIGHT_TRACE,
+	PREFLIGHT_SCRIPT,
+	PREFLIGHT_NO_RECORD,
+};
+
 struct preflight {
 	int skipped;                   /* the variant cannot be measured */
-	char reason[PREFLIGHT_REASON]; /* why, when skipped */
+	enum preflight_cause cause;    /* why, as a tag; PREFLIGHT_MEASURABLE when not skipped */
+	char reason[PREFLIGHT_REASON]; /* why, in words, when skipped */
 };
+
+/* "no_32bit", "exec", "trace", "script", "no_record"; "" for PREFLIGHT_MEASURABLE. */
+const char *preflight_cause_name(enum preflight_cause cause);
 
 /* What the reasons mention. */
 struct preflight_context {

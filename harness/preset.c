@@ -14,7 +14,7 @@
 void preset_precise_text(char *buf, size_t size, double bits, uint64_t max_samples, double max_time,
 			 unsigned series, double rate)
 {
-	double pairs = fmax(ESTIMATE_MIN_PAIRS, precision_poisson_pairs(bits));
+	double pairs = fmax(ESTIMATE_MIN_PAIRS, collision_poisson_pairs(bits));
 	double n28 = birthday_samples_for_pairs(28, pairs), n30 = birthday_samples_for_pairs(30, pairs);
 
 	snprintf(buf, size,

@@ -210,9 +210,10 @@ static json_t *skipped_json(const struct run *st)
 
 	for (unsigned v = 0; v < st->cfg->variant_count; v++)
 		if (!measurable(st, v))
-			json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "variant", st->cfg->variants[v].name,
-							      "path", st->cfg->variants[v].probe, "reason",
-							      st->preflight[v].reason));
+			json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "variant",
+							      st->cfg->variants[v].name, "path", st->cfg->variants[v].probe,
+							      "cause", preflight_cause_name(st->preflight[v].cause),
+							      "reason", st->preflight[v].reason));
 	return list;
 }
 

@@ -15,6 +15,7 @@
 
 #include "atomic_file.h"
 #include "probeinfo.h"
+#include "runmeta.h"
 #include "sysctl.h"
 
 #define THP_ENABLED "/sys/kernel/mm/transparent_hugepage/enabled"
@@ -262,14 +263,7 @@ static size_t series_index(const json_t *list, const struct series_key *key)
 	size_t i;
 
 	json_array_foreach((json_t *)(uintptr_t)list, i, entry) {
-		const json_t *bits = json_object_get(entry, "mmap_rnd_bits");
-		const json_t *compat = json_object_get(entry, "mmap_rnd_compat_bits");
-		struct series_key k = {
-			json_string_value(json_object_get(entry, "variant")) ?: "",
-			(int)json_integer_value(json_object_get(entry, "mode")),
-			json_is_integer(bits) ? (int)json_integer_value(bits) : -1,
-			json_is_integer(compat) ? (int)json_integer_value(compat) : -1,
-		};
+		struct series_key k = runmeta_series_key(entry);
 		if (series_key_equal(&k, key))
 			return i;
 	}

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "analysis_fixture.h"
 #include "estimate.h"
@@ -392,11 +393,64 @@ static void test_insufficient_skew_serial(void **state)
 	strbuf_free(&csv);
 }
 
+/* Variants run.json says were skipped: a finding per kind (key 1: the kernel refused a 32-bit
+ * program; key 0: any other reason) with a place per variant, no series; always among the key
+ * findings, even when more than FINDINGS_KEY_MAX others could be (they give up the last places,
+ * in rank order). */
+static void test_skipped_variants(void **state)
+{
+	struct strbuf csv = { 0 };
+	struct analysis_fixture f;
+	struct finding_list list;
+	json_t *run = json_pack("{s:[{s:s, s:s, s:s}, {s:s, s:s, s:s}, {s:s, s:s, s:s}]}", "skipped", "variant",
+				"m32", "cause", "no_32bit", "reason", "r0", "variant", "foreign", "cause", "exec",
+				"reason", "r1", "variant", "script", "cause", "script", "reason", "r2");
+	const struct finding *x;
+	unsigned eligible = 0, others = 0, keys = 0;
+	int k;
+
+	(void)state;
+	af_kinds_csv(&csv, ROWS);
+	assert_int_equal(af_load(&f, &csv, 1), 0);
+	f.analysis.run = run;
+	assert_int_equal(findings_compute(&f.analysis, &list), 0);
+	assert_int_equal(count(&list, FINDING_SKIPPED), 2);
+	for (unsigned i = 0; i < 2; i++) {
+		x = nth(&list, FINDING_SKIPPED, i);
+		assert_int_equal(x->place_count, x->key ? 1 : 2);
+		assert_int_equal(x->place[0].series_count, 0);
+		assert_int_equal(x->place[0].a, x->key ? 0 : 1);
+		if (!x->key)
+			assert_int_equal(x->place[1].a, 2);
+		assert_string_equal(x->anchor, "skipped");
+	}
+	for (unsigned i = 0; i < list.count; i++)
+		eligible += list.item[i].cause != FINDING_SKIPPED && finding_is_key(&f.analysis, &list.item[i]);
+	assert_true(eligible > FINDINGS_KEY_MAX - 2); /* else the two would not have to displace any */
+	while ((k = findings_key_index(&f.analysis, &list, keys)) >= 0) {
+		x = &list.item[k];
+		if (x->cause != FINDING_SKIPPED) /* the first key-eligible ones, in rank order */
+			for (unsigned i = 0, seen = 0; i < list.count; i++)
+				if (list.item[i].cause != FINDING_SKIPPED && finding_is_key(&f.analysis, &list.item[i]) &&
+				    seen++ == others)
+					assert_ptr_equal(&list.item[i], x);
+		others += x->cause != FINDING_SKIPPED;
+		keys++;
+	}
+	assert_int_equal(keys, FINDINGS_KEY_MAX);
+	assert_int_equal(others, FINDINGS_KEY_MAX - 2);
+	findings_free(&list);
+	json_decref(run);
+	af_free(&f);
+	strbuf_free(&csv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kinds_ranked_and_grouped),
 		cmocka_unit_test(test_layout_facts),
+		cmocka_unit_test(test_skipped_variants),
 		cmocka_unit_test(test_knob_effect),
 		cmocka_unit_test(test_heap_per_group_labelled_apart),
 		cmocka_unit_test(test_insufficient_skew_serial),

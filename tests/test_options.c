@@ -190,13 +190,13 @@ static void test_knob_lists(void **state)
 	assert_int_equal(harness_parse_knob_values(&k, "--x", "", &err), -22);
 }
 
-/* --preset precise at 1000 execs/s, 3 series: k = precision_poisson_pairs(0.5) pairs
+/* --preset precise at 1000 execs/s, 3 series: k = collision_poisson_pairs(0.5) pairs
  * (34.84, test_precision.c checks it against chi-square tables), a 28-bit region needs
  * sqrt(2 k 2^28) samples and a 30-bit one twice that. */
 static void test_precise_text(void **state)
 {
 	char text[600], want[200];
-	double k = precision_poisson_pairs(0.5), n28 = sqrt(2 * k * exp2(28));
+	double k = collision_poisson_pairs(0.5), n28 = sqrt(2 * k * exp2(28));
 
 	(void)state;
 	preset_precise_text(text, sizeof(text), 0.5, 1000000, 3600, 3, 1000);

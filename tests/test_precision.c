@@ -27,7 +27,7 @@
  * so +-0.5 bits takes between 34 and 35 pairs, +-1 bit between 9 and 10. */
 static void test_poisson_pairs_tables(void **state)
 {
-	double half = precision_poisson_pairs(0.5), one = precision_poisson_pairs(1.0);
+	double half = collision_poisson_pairs(0.5), one = collision_poisson_pairs(1.0);
 
 	(void)state;
 	assert_true(half > 34 && half < 35);
@@ -110,7 +110,7 @@ static void stops_near_first_n(enum shape shape, unsigned bits, double want, int
 		/* uniform: about sqrt(2 k 2^bits) with k = max(10, pairs for +-want); the pairs at
 		 * the first N are Poisson-like, so N spreads by about 1 / (2 sqrt(k)) = 9 % */
 		if (shape == UNIFORM) {
-			double expect = sqrt(2 * fmax(ESTIMATE_MIN_PAIRS, precision_poisson_pairs(want)) * exp2(bits));
+			double expect = sqrt(2 * fmax(ESTIMATE_MIN_PAIRS, collision_poisson_pairs(want)) * exp2(bits));
 			assert_true((double)n_ind > 0.6 * expect && (double)n_ind < 1.5 * expect);
 		}
 	}
@@ -220,7 +220,7 @@ static void test_max_samples_and_max_time(void **state)
 	if (p.region[0].count.pairs == 0) {
 		double need = precision_samples_needed(&p, 0, &at_least);
 		assert_true(at_least);
-		assert_true(fabs(need - 5000 * sqrt(precision_poisson_pairs(0.5) / 3)) < 1);
+		assert_true(fabs(need - 5000 * sqrt(collision_poisson_pairs(0.5) / 3)) < 1);
 	}
 	assert_int_equal(precision_furthest(&p), 0);
 	assert_int_equal(precision_shortfall_text(&p, text, sizeof(text)), 1);

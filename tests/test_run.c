@@ -327,6 +327,7 @@ static void test_unrunnable_variant_skipped(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(skipped, 0), "variant")), "foreign");
 	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(skipped, 0), "reason")),
 			       "execve: Exec format error"));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(skipped, 0), "cause")), "exec");
 	assert_int_equal(json_array_size(json_object_get(info, "probes")), 1);
 	json_decref(info);
 }

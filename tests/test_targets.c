@@ -308,6 +308,9 @@ static void test_preflight_skips(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(skipped, 0), "variant")), "script");
 	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(skipped, 2), "reason")),
 			       "Exec format error"));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(skipped, 0), "cause")), "script");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(skipped, 1), "cause")), "no_record");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(skipped, 2), "cause")), "exec");
 	json_decref(run);
 	assert_nothing_left();
 }
@@ -319,6 +322,7 @@ static void test_32bit_without_emulation(void **state)
 	char *extra[] = { (char[]){ "--variants" }, (char[]){ "pie,m32" }, (char[]){ "--samples" }, (char[]){ "30" },
 			  (char[]){ "--no-analyze" } };
 	char why[128];
+	json_t *run, *skipped;
 
 	if (tu_m32_runs(why, sizeof(why)) != TU_M32_REFUSED) {
 		print_message("%s: skipped\n", why);
@@ -327,6 +331,11 @@ static void test_32bit_without_emulation(void **state)
 	assert_int_equal(harness(f, extra, 5), 0);
 	assert_log_says(f, "skipped m32 (");
 	assert_log_says(f, "Exec format error (a 32-bit program: this kernel runs none");
+	run = run_json(f);
+	skipped = json_array_get(json_object_get(run, "skipped"), 0);
+	assert_string_equal(json_string_value(json_object_get(skipped, "variant")), "m32");
+	assert_string_equal(json_string_value(json_object_get(skipped, "cause")), "no_32bit");
+	json_decref(run);
 	assert_nothing_left();
 }
 

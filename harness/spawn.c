@@ -68,16 +68,20 @@ static void child_failed(struct slot *slot, const char *step, int e)
 }
 
 /* Between vfork and execve: only plain system calls, no memory written but the stack
- * and, on failure, the slot's report. A session of its own (so a process group of its
- * own, pgid = pid): a probe cannot move into another probe's group (setpgid stays within
- * a session), so killing and reaping one probe's group never touches another in flight. */
+ * and, on failure, the slot's report. A process group of its own (pgid = pid), killed
+ * and reaped when the probe ends. Not a session of its own: with the scheduler's
+ * autogroups (CONFIG_SCHED_AUTOGROUP, on in Debian's kernels) every session is a task
+ * group of its own, and a new one per exec cost 10 % of the traced rate (docs/reaping.md).
+ * A process can join another group only of its own session, and only itself or its own
+ * children: what a probe moves into another probe's group is a stray of its own making,
+ * killed with that group; no probe in flight can be moved. */
 static void exec_child(struct pool *pool, struct slot *slot, int out_fd)
 {
 	const struct spawn_config *cfg = pool->cfg;
 	const char *step = NULL;
 	int e;
 
-	setsid();
+	setpgid(0, 0);
 	if (cfg->no_randomize) {
 		int persona = personality(0xffffffff);
 		if (persona == -1 || personality((unsigned long)persona | ADDR_NO_RANDOMIZE) == -1)
@@ -194,8 +198,14 @@ static void slot_release(struct pool *pool, struct slot *slot)
 {
 	if (slot->out_fd >= 0)
 		slot_read(slot);
-	kill(-slot->pid, SIGKILL); /* grandchildren in its group; usually ESRCH */
-	reaper_reap_group(slot->pid); /* those we adopted as subreaper: no zombie left */
+	/* A traced child's group was killed at its entry point (no process can join a group
+	 * a group-wide SIGKILL is on its way to), and what is left of it, adopted by us as
+	 * subreaper, is reaped when its SIGCHLD comes (on_sigchld). Otherwise: grandchildren
+	 * in its group (usually ESRCH), reaped here so that no zombie is left. */
+	if (!(pool->cfg->traced && slot->killed)) {
+		kill(-slot->pid, SIGKILL);
+		reaper_reap_group(slot->pid);
+	}
 	slot_close_output(slot);
 	close_fd(slot->pid_fd);
 	slot->pid_fd = -1;
@@ -305,10 +315,10 @@ static int is_in_flight(const struct pool *pool, pid_t pid)
 	return slot_of((struct pool *)(uintptr_t)pool, pid) != NULL;
 }
 
-/* SIGCHLD: one signal may stand for many children. waitid(WNOWAIT) names each child that
- * has something to say (a tracee's stops are reported to its tracer without WSTOPPED), so
- * only those are waited for, not every slot; an exited child that is no slot's is a stray
- * we adopted as subreaper. */
+/* SIGCHLD: one signal may stand for many children. Every child of a traced pool is
+ * traced (no pidfds), so whatever waitpid names is either a slot's stop or end, or a
+ * stray we adopted as subreaper, reaped by that same call; a tracee's stops are reported
+ * to its tracer without WUNTRACED. */
 static int on_sigchld(struct pool *pool)
 {
 	struct signalfd_siginfo sig[8];
@@ -317,25 +327,18 @@ static int on_sigchld(struct pool *pool)
 	if (read(pool->sig_fd, sig, sizeof(sig)) < 0 && errno != EAGAIN)
 		return 0;
 	for (;;) {
-		siginfo_t info = { 0 };
 		struct slot *slot;
 		int status = 0, rc;
-		pid_t r;
+		pid_t r = waitpid(-1, &status, WNOHANG | __WALL);
 
-		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT | __WALL) < 0 || info.si_pid == 0)
-			return 0;
-		slot = slot_of(pool, info.si_pid);
-		if (!slot && (info.si_code == CLD_EXITED || info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED)) {
-			waitpid(info.si_pid, NULL, WNOHANG | __WALL);
+		if (r < 0 && errno == EINTR)
 			continue;
-		}
+		if (r <= 0)
+			return 0; /* none has news, or no child at all (ECHILD) */
+		slot = slot_of(pool, r);
 		if (!slot)
-			return 0; /* not ours to wait for */
-		while ((r = waitpid(slot->pid, &status, WNOHANG | __WALL)) < 0 && errno == EINTR)
-			;
-		if (r == 0)
-			return 0;
-		rc = traced_event(pool, slot, r > 0 ? status : 0); /* r < 0: gone (ECHILD) */
+			continue; /* a stray: reaped */
+		rc = traced_event(pool, slot, status);
 		if (rc < 0)
 			return rc;
 	}
@@ -360,14 +363,16 @@ static void kill_all(struct pool *pool)
 {
 	for (unsigned i = 0; pool->slots && i < pool->slot_count; i++) {
 		struct slot *slot = &pool->slots[i];
+		pid_t pid = slot->pid;
 		int status;
-		if (!slot->pid)
+		if (!pid)
 			continue;
 		slot_kill(slot, PROBE_TIMEOUT);
 		/* a traced child may report a stop first; SIGKILL ends it all the same */
-		while (waitpid(slot->pid, &status, __WALL) < 0 ? errno == EINTR : WIFSTOPPED(status))
+		while (waitpid(pid, &status, __WALL) < 0 ? errno == EINTR : WIFSTOPPED(status))
 			;
 		slot_release(pool, slot);
+		reaper_reap_group(pid); /* traced: no SIGCHLD is read after this */
 	}
 }
 
@@ -466,7 +471,8 @@ static int pool_loop(struct pool *pool, struct aslr_error *err)
 		rc = handle_events(pool, n);
 		if (rc < 0)
 			return rc;
-		reap_strays(pool);
+		if (!pool->cfg->traced) /* traced: on_sigchld reaps strays with the rest */
+			reap_strays(pool);
 	}
 }
 

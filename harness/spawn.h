@@ -1,7 +1,7 @@
 /* spawn.h: run the probe many times, as fast as the kernel can exec it.
  *
  * J slots, each holding one probe in flight: vfork + execve (no shell), stdout to a
- * pipe, stdin and stderr to /dev/null, a session and process group of its own, a pidfd
+ * pipe, stdin and stderr to /dev/null, a process group of its own, a pidfd
  * to see it end. Each finished exec is handed to a callback, which accepts it (a row) or
  * rejects it (a failure). Nothing is allocated per exec.
  *

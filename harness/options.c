@@ -22,7 +22,7 @@ const char harness_usage[] =
 	"  --modes LIST     randomize_va_space values to measure, e.g. 0,1,2 (default);\n"
 	"                   'current' leaves the sysctl alone\n"
 	"  --jobs J         probes in flight at once (default: online CPUs; targets:\n"
-	"                   twice that)\n"
+	"                   four times that)\n"
 	"  --out DIR        run folder (default results/<UTC time>-<host>-<kernel>/)\n"
 	"  --probe PATH     probe program to run instead of the built one\n"
 	"  --variants LIST  built probe variants to run (default pie)\n"

@@ -55,19 +55,46 @@ static void machine_section(struct strbuf *sb, const json_t *run)
 	strbuf_printf(sb, "\n");
 }
 
+/* "2 probes in flight at once", and the targets' number when the run had targets
+ * (run.target_jobs: more of them in flight, since a traced one waits at its stops). */
+static void in_flight_text(const json_t *run, char *buf, size_t size)
+{
+	const json_t *cfg = json_object_get(run, "run"), *probe;
+	long long jobs = json_integer_value(json_object_get(cfg, "jobs"));
+	long long target_jobs = json_integer_value(json_object_get(cfg, "target_jobs"));
+	int probes = 0, targets = 0;
+	size_t i;
+
+	json_array_foreach(json_object_get(run, "probes"), i, probe) {
+		if (json_is_true(json_object_get(probe, "target")))
+			targets = 1;
+		else
+			probes = 1;
+	}
+	if (targets && probes)
+		snprintf(buf, size, "%lld probes and %lld targets in flight at once", jobs, target_jobs);
+	else if (targets)
+		snprintf(buf, size, "%lld targets in flight at once", target_jobs ? target_jobs : jobs);
+	else
+		snprintf(buf, size, "%lld probes in flight at once", jobs);
+}
+
 static void run_section(struct strbuf *sb, const json_t *run)
 {
 	const json_t *series = json_object_get(run, "series"), *probe, *s;
 	double total = 0;
+	char in_flight[96];
 	size_t i;
 
-	strbuf_printf(sb, "## How it was run\n\nStarted %s, ended %s, status **%s**, %lld probe(s) in flight at once.\n\n",
+	in_flight_text(run, in_flight, sizeof(in_flight));
+
+	strbuf_printf(sb, "## How it was run\n\nStarted %s, ended %s, status **%s**, %s.\n\n",
 		      str_at(run, "started", NULL) ? str_at(run, "started", NULL) : "?",
 		      str_at(run, "ended", NULL) ? str_at(run, "ended", NULL) : "?",
-		      str_at(run, "status", NULL) ? str_at(run, "status", NULL) : "?",
-		      json_integer_value(json_object_get(json_object_get(run, "run"), "jobs")));
+		      str_at(run, "status", NULL) ? str_at(run, "status", NULL) : "?", in_flight);
 	json_array_foreach(json_object_get(run, "probes"), i, probe)
-		strbuf_printf(sb, "Probe `%s`: %s, ELF%lld %s, largest PT_LOAD alignment %lld, %lld bytes, SHA-256 `%s`.\n\n",
+		strbuf_printf(sb, "%s `%s`: %s, ELF%lld %s, largest PT_LOAD alignment %lld, %lld bytes, SHA-256 `%s`.\n\n",
+			      json_is_true(json_object_get(probe, "target")) ? "Target" : "Probe",
 			      str_at(probe, "variant", NULL), str_at(probe, "path", NULL),
 			      json_integer_value(json_object_get(probe, "elf_class")), str_at(probe, "elf_type", NULL),
 			      json_integer_value(json_object_get(probe, "pt_load_align")),

@@ -1,7 +1,7 @@
 /* report.md's sections from run.json: the variants the harness skipped (with their reason,
  * and a key finding; a 32-bit program the kernel refused says the attack surface is closed)
  * and how a --precision run ended each series (which end, which regions stayed bounds, what
- * they need, what +-BITS buys at this N). Each test writes a run folder of its own, a
+ * they need, what +-BITS buys at this N), and how many were in flight. Each test writes a run folder of its own, a
  * samples.csv and a run.json, and analyzes it as aslr-analyze does. The expected text is
  * built from the values the test wrote. */
 #include <stdarg.h>
@@ -175,12 +175,39 @@ static void test_neither(void **state)
 	free(report);
 }
 
+/* How many were in flight: the probes' number, the targets' (run.target_jobs) when the run
+ * had targets, both when it mixed them; a target is named as one. */
+static void test_in_flight(void **state)
+{
+	static const char *const probe = "{\"variant\": \"pie\", \"path\": \"/x/aslr-probe\", \"target\": false}";
+	static const char *const target = "{\"variant\": \"python3\", \"path\": \"/usr/bin/python3\", \"target\": true}";
+	char json[600], *report;
+
+	(void)state;
+	snprintf(json, sizeof(json), "{\"run\": {\"jobs\": 3, \"target_jobs\": 12}, \"probes\": [%s]}", probe);
+	report = report_of(json);
+	assert_contains(report, ", 3 probes in flight at once.\n");
+	assert_contains(report, "Probe `pie`: /x/aslr-probe,");
+	free(report);
+	snprintf(json, sizeof(json), "{\"run\": {\"jobs\": 3, \"target_jobs\": 12}, \"probes\": [%s]}", target);
+	report = report_of(json);
+	assert_contains(report, ", 12 targets in flight at once.\n");
+	assert_contains(report, "Target `python3`: /usr/bin/python3,");
+	free(report);
+	snprintf(json, sizeof(json), "{\"run\": {\"jobs\": 3, \"target_jobs\": 12}, \"probes\": [%s, %s]}", probe,
+		 target);
+	report = report_of(json);
+	assert_contains(report, ", 3 probes and 12 targets in flight at once.\n");
+	free(report);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_skipped_variants),
 		cmocka_unit_test(test_precision_ends),
 		cmocka_unit_test(test_neither),
+		cmocka_unit_test(test_in_flight),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -103,7 +103,8 @@ struct finding_place {
 	unsigned *other;  /* LEAK: B's cluster; EXTREMES: the least random region; else none */
 	unsigned worst;   /* the series the numbers are from: the largest bits_saved */
 	int a, b;         /* the pair the numbers are of (TIED, LEAK, SUBPAGE: A and its leak B;
-			   * KNOB: the knob at index b); -1 when none */
+			   * KNOB: the knob at index b; FIXED without ref_series: b is the
+			   * best region of the series, the yardstick); -1 when none */
 	int ref_series;   /* the series before was seen in (TIED, LEAK, FIXED, LOWER, KNOB), else -1 */
 	double before, after, bits_saved; /* see the table above */
 	double needed;    /* BOUNDS: samples for 10 colliding pairs at the widest bound; else NAN */

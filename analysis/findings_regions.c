@@ -36,20 +36,23 @@ static int most_bits(const struct analysis *a, unsigned s, unsigned r, int any_v
 }
 
 /* The most bits region r has in another series of the same variant, else of any variant;
- * *from gets it (-1: none, then the best region of series s is the yardstick). */
-static double fixed_reference(const struct analysis *a, unsigned s, unsigned r, int *from)
+ * *from gets it (-1: none, then the best region of series s is the yardstick, and
+ * *yardstick gets it; else -1). */
+static double fixed_reference(const struct analysis *a, unsigned s, unsigned r, int *from, int *yardstick)
 {
 	double best = 0;
 
+	*yardstick = -1;
 	*from = most_bits(a, s, r, 0);
 	if (*from < 0)
 		*from = most_bits(a, s, r, 1);
 	if (*from >= 0)
-		best = est(a, (unsigned)*from, r)->estimate_bits;
-	else
-		for (unsigned q = 0; q < a->table->region_count; q++)
-			if (findings_moves(a, s, q))
-				best = fmax(best, est(a, s, q)->estimate_bits);
+		return est(a, (unsigned)*from, r)->estimate_bits;
+	for (unsigned q = 0; q < a->table->region_count; q++)
+		if (findings_moves(a, s, q) && (*yardstick < 0 || est(a, s, q)->estimate_bits > best)) {
+			best = est(a, s, q)->estimate_bits;
+			*yardstick = (int)q;
+		}
 	return best;
 }
 
@@ -72,10 +75,11 @@ static int fixed(const struct analysis *a, struct finding_list *list, unsigned s
 	if (!moving)
 		return findings_add(list, FINDING_NOTHING_MOVES, 0, 0, s, &d);
 	for (unsigned i = 0; i < count; i++) {
-		int from;
-		double ref = fixed_reference(a, s, list_of[i], &from);
+		int from, yardstick;
+		double ref = fixed_reference(a, s, list_of[i], &from, &yardstick);
 		if (d.a < 0 || ref > d.bits_saved) {
 			d.a = (int)list_of[i];
+			d.b = yardstick;
 			d.ref_series = from;
 			d.before = d.bits_saved = ref;
 		}

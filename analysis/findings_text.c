@@ -221,11 +221,13 @@ static void say_fixed(struct strbuf *out, const struct analysis *a, const struct
 
 	strbuf_printf(out, "Never moved (0 bits) though other regions did: ");
 	places(out, a, f);
-	strbuf_printf(out, "; %s has up to ", rname(a, (unsigned)p->a));
-	if (p->ref_series >= 0)
+	if (p->ref_series >= 0) {
+		strbuf_printf(out, "; %s has up to ", rname(a, (unsigned)p->a));
 		reference(out, a, p);
-	else
-		strbuf_printf(out, "%.1f bits, the best region of its series", p->before);
+	} else if (p->b >= 0) { /* nowhere else to see it move: the series' best region is the yardstick */
+		strbuf_printf(out, "; the best region of its series, %s, has %.1f bits", rname(a, (unsigned)p->b),
+			      p->before);
+	}
 	strbuf_printf(out, ": %.1f bits saved", p->bits_saved);
 }
 

@@ -350,6 +350,40 @@ static void test_heap_per_group_labelled_apart(void **state)
 	strbuf_free(&csv);
 }
 
+/* One series (a target alone): exe never moves, lib has 16 bits, stack 20. With no other series
+ * to show exe moving, the sentence names the best region of the series and its bits, and does
+ * not give them to exe. */
+static void test_fixed_without_reference(void **state)
+{
+	struct strbuf csv = { 0 }, text = { 0 };
+	struct analysis_fixture f;
+	struct finding_list list;
+	struct rng r = { 5 };
+	const struct finding *x;
+	char expect[160];
+
+	(void)state;
+	strbuf_printf(&csv, "variant,mode,seq,exe,lib,stack\n");
+	for (unsigned i = 0; i < ROWS; i++)
+		strbuf_printf(&csv, "prog,2,%u,0x400000,0x%llx,0x%llx\n", i,
+			      0x7f0000000000ULL + (rng_below(&r, 1u << 16) << 12),
+			      0x7ff000000000ULL + (rng_below(&r, 1u << 20) << 4));
+	analyze(&csv, 0, &f, &list);
+	assert_int_equal(count(&list, FINDING_FIXED), 1);
+	x = nth(&list, FINDING_FIXED, 0);
+	assert_int_equal(x->place[0].ref_series, -1);
+	finding_sentence(&text, &f.analysis, x);
+	snprintf(expect, sizeof(expect), "; the best region of its series, stack, has %.1f bits: %.1f bits saved",
+		 headline(&f, 0, "stack"), x->bits_saved);
+	if (!strstr(text.text, expect))
+		fail_msg("missing \"%s\" in: %s", expect, text.text);
+	assert_null(strstr(text.text, "exe has"));
+	strbuf_free(&text);
+	findings_free(&list);
+	af_free(&f);
+	strbuf_free(&csv);
+}
+
 /* Too few samples (mode 0: 1 row, mode 1: 2 rows), a value that is 10 % of the samples
  * (skew), a random walk (walk: successive samples dependent). */
 static void test_insufficient_skew_serial(void **state)
@@ -453,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_skipped_variants),
 		cmocka_unit_test(test_knob_effect),
 		cmocka_unit_test(test_heap_per_group_labelled_apart),
+		cmocka_unit_test(test_fixed_without_reference),
 		cmocka_unit_test(test_insufficient_skew_serial),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -101,8 +101,8 @@ static int configure(struct run_config *cfg, struct harness_options *opts, struc
 
 	cfg->jobs = opts->jobs ? opts->jobs : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	/* a traced target spends part of each exec stopped, waiting for the harness: four per
-	 * CPU in flight keep the CPUs busy (scripts/bench-target: 0.72 of the bare loop at
-	 * two per CPU, 0.89 at four); --jobs, when given, is taken as it is */
+	 * CPU in flight keep the CPUs busy (scripts/bench-target: 0.74-0.77 of the bare loop
+	 * at two per CPU, 0.82-0.83 at four to six); --jobs, when given, is taken as it is */
 	cfg->target_jobs = opts->jobs ? opts->jobs : 4 * cfg->jobs;
 	cfg->progress = !opts->quiet && isatty(STDERR_FILENO);
 	if (opts->resume_dir) {

@@ -12,28 +12,25 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "rawsys.h"
 #include "sysctl.h"
 
-RAWSYS_CHILD int trace_child_prepare(pid_t parent, const char **step)
+int trace_child_prepare(pid_t parent, const char **step)
 {
-	long rc;
-
-	if ((rc = rawsys(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0)) < 0) {
+	if (syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
 		*step = "PR_SET_PDEATHSIG";
-		return (int)-rc;
+		return errno;
 	}
-	if (rawsys(SYS_getppid, 0, 0, 0, 0) != parent) {
+	if (syscall(SYS_getppid) != parent) {
 		*step = "getppid (the harness is gone)";
 		return ESRCH;
 	}
-	if ((rc = rawsys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0)) < 0) {
+	if (syscall(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		*step = "PR_SET_NO_NEW_PRIVS";
-		return (int)-rc;
+		return errno;
 	}
-	if ((rc = rawsys(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0)) < 0) {
+	if (syscall(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0) < 0) {
 		*step = "PTRACE_TRACEME";
-		return (int)-rc;
+		return errno;
 	}
 	return 0;
 }

@@ -439,6 +439,7 @@ static void test_no_drift_on_a_sub_page_offset(void **state)
 	uint64_t *argv = malloc(SIM_ROWS * sizeof(*argv)), *stack = malloc(SIM_ROWS * sizeof(*stack));
 	uint64_t *work = malloc(5 * SIM_ROWS * sizeof(*work));
 	double sum = 0, naive = 0, sd = 1 / (sqrt((double)SIM_ROWS * (SIM_ROWS - 1) / 2 / 512) * M_LN2);
+	unsigned false_wins = 0;
 
 	(void)state;
 	for (uint64_t seed = 1; seed <= SEEDS; seed++) {
@@ -452,10 +453,16 @@ static void test_no_drift_on_a_sub_page_offset(void **state)
 		assert_true(ab.low_bits >= 12);
 		sum += ab.bits;
 		naive += naive_minimum(&ab);
+		false_wins += ba.low_bits >= 0;
 	}
-	print_message("argv given stack, N = %d: chosen %.3f bit on average, naive min over k %.3f (theory 1)\n",
-		      SIM_ROWS, sum / SEEDS, naive / SEEDS);
+	print_message("argv given stack, N = %d: chosen %.3f bit on average, naive min over k %.3f (theory 1); "
+		      "stack given argv: a k won in %u of %d runs (theory: none tells)\n",
+		      SIM_ROWS, sum / SEEDS, naive / SEEDS, false_wins, SEEDS);
 	assert_near(sum / SEEDS, 1, 4 * sd / sqrt(SEEDS), "mean of argv given stack");
+	/* the other way, argv's page bits tell nothing of the sub-page offset: a k may win by
+	 * noise in about 3 % of runs (LOWBITS_Z over the candidates); 12 of 200 is 6 %, which a
+	 * 3 % rate exceeds with probability 0.02 */
+	assert_true(false_wins <= 12);
 	free(argv);
 	free(stack);
 	free(work);

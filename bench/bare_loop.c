@@ -12,18 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { MAX_JOBS = 64 };
-
-static char env_path[] = "PATH=/usr/bin:/bin";
-static char env_locale[] = "LC_ALL=C";
-static char *const probe_env[] = { env_path, env_locale, NULL };
-
-static double now_sec(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "loop_common.h"
 
 static pid_t start(char **argv, int *out_fd)
 {
@@ -35,7 +24,7 @@ static pid_t start(char **argv, int *out_fd)
 	pid = vfork();
 	if (pid == 0) {
 		dup2(fds[1], STDOUT_FILENO);
-		execve(argv[0], argv, probe_env);
+		execve(argv[0], argv, program_env);
 		_exit(127);
 	}
 	close(fds[1]);

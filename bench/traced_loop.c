@@ -17,18 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { MAX_JOBS = 64 };
-
-static char env_path[] = "PATH=/usr/bin:/bin";
-static char env_locale[] = "LC_ALL=C";
-static char *const program_env[] = { env_path, env_locale, NULL };
-
-static double now_sec(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "loop_common.h"
 
 static void slurp(pid_t pid, const char *file)
 {

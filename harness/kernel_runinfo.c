@@ -5,6 +5,7 @@
 
 #include "probeinfo.h"
 #include "runinfo.h"
+#include "runmeta.h"
 #include "strbuf.h"
 
 char *kernel_skipped_lines(const json_t *info)
@@ -13,12 +14,9 @@ char *kernel_skipped_lines(const json_t *info)
 	const json_t *s;
 	size_t i;
 
-	json_array_foreach(json_object_get(info, "skipped"), i, s) {
-		const char *name = json_string_value(json_object_get(s, "variant"));
-		const char *path = json_string_value(json_object_get(s, "path"));
-		const char *reason = json_string_value(json_object_get(s, "reason"));
-		strbuf_printf(&lines, "%s (%s): %s\n", name ? name : "?", path ? path : "?", reason ? reason : "?");
-	}
+	json_array_foreach(runmeta_skipped(info), i, s)
+		strbuf_printf(&lines, "%s (%s): %s\n", runmeta_string(s, "variant", "?"), runmeta_string(s, "path", "?"),
+			      runmeta_string(s, "reason", "?"));
 	return lines.text;
 }
 

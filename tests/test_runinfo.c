@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "kernel_runinfo.h"
 #include "probeinfo.h"
 #include "runinfo.h"
 #include "sha256.h"
@@ -128,6 +129,25 @@ static void test_runinfo_facts_from_files(void **state)
 	free(dir);
 }
 
+/* A guest's run.json skipped list, a line per entry as the host prints it; a missing member
+ * reads "?"; no list, no lines. */
+static void test_kernel_skipped_lines(void **state)
+{
+	json_t *info = json_loads("{\"skipped\": [{\"variant\": \"m32\", \"path\": \"/aslr/bin/aslr-probe-m32\","
+				  " \"reason\": \"cannot be executed\"}, {\"variant\": \"x\"}]}", 0, NULL);
+	json_t *none = json_loads("{\"skipped\": []}", 0, NULL);
+	char *lines = kernel_skipped_lines(info), *empty = kernel_skipped_lines(none);
+
+	(void)state;
+	assert_non_null(lines);
+	assert_string_equal(lines, "m32 (/aslr/bin/aslr-probe-m32): cannot be executed\nx (?): ?\n");
+	assert_true(!empty || !*empty);
+	free(lines);
+	free(empty);
+	json_decref(info);
+	json_decref(none);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +155,7 @@ int main(void)
 		cmocka_unit_test(test_probe_info),
 		cmocka_unit_test(test_selected_choice),
 		cmocka_unit_test(test_runinfo_facts_from_files),
+		cmocka_unit_test(test_kernel_skipped_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -372,6 +372,9 @@ static void test_fixed_without_reference(void **state)
 	assert_int_equal(count(&list, FINDING_FIXED), 1);
 	x = nth(&list, FINDING_FIXED, 0);
 	assert_int_equal(x->place[0].ref_series, -1);
+	/* theory: stack spans 2^20 values (an upper bound at N = ROWS, within 0.1 of 20), lib 2^16 */
+	assert_true(fabs(headline(&f, 0, "stack") - 20) < 0.1 && headline(&f, 0, "lib") < 17);
+	assert_true(x->bits_saved == headline(&f, 0, "stack"));
 	finding_sentence(&text, &f.analysis, x);
 	snprintf(expect, sizeof(expect), "; the best region of its series, stack, has %.1f bits: %.1f bits saved",
 		 headline(&f, 0, "stack"), x->bits_saved);

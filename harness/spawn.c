@@ -372,7 +372,8 @@ static void kill_all(struct pool *pool)
 		while (waitpid(pid, &status, __WALL) < 0 ? errno == EINTR : WIFSTOPPED(status))
 			;
 		slot_release(pool, slot);
-		reaper_reap_group(pid); /* traced: no SIGCHLD is read after this */
+		if (pool->cfg->traced) /* slot_release left the group to SIGCHLD, read no more */
+			reaper_reap_group(pid);
 	}
 }
 

@@ -96,22 +96,31 @@ static void candidates(uint64_t varying, struct lowbits_estimate *e)
 		e->k_last = LOWBITS_MAX;
 }
 
-/* 1 when collisions[k] exceeds q collisions[c], what it would be if g_k told nothing beyond
- * g_c, by more than LOWBITS_Z binomial standard deviations. */
-static int significant(const struct lowbits_estimate *e, int k, int c)
+/* 1 when collisions[k] is too many for g_k to tell nothing beyond g_c: its binomial upper
+ * tail, n = collisions[c] trials at q, is below level. Two shortcuts spare the tail's
+ * series where it is slow (large counts): within 2 sd of the mean the tail is above 0.01
+ * (a binomial within 2 sd has at least e^-4 there, a count of 10 or more at least the
+ * normal's 0.023 once nq >= 5, which such a count within 2 sd implies), never below
+ * level (<= 0.001); beyond 10 sd it is below 1e-8 for any count of 10 or more, below any
+ * level with up to 24 candidates. */
+static int significant(const struct lowbits_estimate *e, int k, int c, double level)
 {
-	double q = (double)e->pairs[k] / (double)e->pairs[c], seen = (double)e->collisions[k];
-	double expected = q * (double)e->collisions[c], sd = sqrt(expected * (1 - q));
+	double q = (double)e->pairs[k] / (double)e->pairs[c], n = (double)e->collisions[c];
+	double seen = (double)e->collisions[k], expected = q * n, sd = sqrt(expected * (1 - q));
 
-	return e->collisions[k] >= ESTIMATE_MIN_PAIRS && q < 1 && seen - 0.5 - expected > LOWBITS_Z * sd;
+	if (e->collisions[k] < ESTIMATE_MIN_PAIRS || q >= 1 || seen <= expected + 2 * sd)
+		return 0;
+	if (seen > expected + 10 * sd)
+		return 1;
+	return stats_binomial_sf(seen, n, q) < level;
 }
 
-void lowbits_choose(struct lowbits_estimate *e)
+void lowbits_choose_at_level(struct lowbits_estimate *e, double alpha)
 {
-	int c = 0;
+	int c = 0, candidates = e->k_last - e->k_first + 1;
 
 	for (int k = e->k_first; k <= e->k_last; k++)
-		if (significant(e, k, c))
+		if (significant(e, k, c, alpha / candidates))
 			c = k;
 	e->low_bits = c ? c : -1;
 	e->bits = e->ci_low = e->ci_high = NAN;
@@ -121,6 +130,11 @@ void lowbits_choose(struct lowbits_estimate *e)
 		e->ci_low = fmax(0, log2(pairs / stats_poisson_upper(hits, 0.025)));
 		e->ci_high = fmax(0, log2(pairs / stats_poisson_lower(hits, 0.025)));
 	}
+}
+
+void lowbits_choose(struct lowbits_estimate *e)
+{
+	lowbits_choose_at_level(e, LOWBITS_ALPHA);
 }
 
 /* The pairs of one run of equal D (records: key D, value A), by the low bits of B = A - D

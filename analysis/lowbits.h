@@ -25,10 +25,11 @@
  * the candidates at most 24 (the family of the test below) and the sort keys to 3 bytes. */
 enum { LOWBITS_MAX = 24 };
 
-/* A k wins when its collisions exceed what they would be if g_k told nothing beyond the
- * current choice by more than LOWBITS_Z standard deviations: one-sided p = 0.00135, so at
- * most about 3 % over 24 candidates (Bonferroni) for a g_k that is only noisier. */
-#define LOWBITS_Z 3.0
+/* The false-alarm level of one ordered pair: where no low bit of B tells anything, a k wins
+ * in at most this fraction of the pairs, whatever the number of candidates (each is tested
+ * at LOWBITS_ALPHA / candidates, Bonferroni). 0.001: about 0.16 false cells in a probe's
+ * 13-region matrix (156 pairs), about 1 in a target's with 33 regions. */
+#define LOWBITS_ALPHA 0.001
 
 /* Pairs of values by how many low bits they share: exact[m] share exactly m (m <
  * LOWBITS_MAX), exact[LOWBITS_MAX] share LOWBITS_MAX or more. */
@@ -63,13 +64,14 @@ void lowbits_estimate_pair(const uint64_t *a, const uint64_t *b, size_t n,
 			   uint64_t *work, struct lowbits_estimate *ab, struct lowbits_estimate *ba);
 
 /* The selection rule (docs/leaks.md): visit k from k_first up, starting from no
- * conditioning; k replaces the current choice c when collisions[k] >= ESTIMATE_MIN_PAIRS
- * and collisions[k] exceeds q collisions[c], q = pairs[k] / pairs[c] (what it would be if
- * g_k told nothing beyond g_c), by more than LOWBITS_Z sqrt(collisions[c] q (1 - q)) (the
- * binomial spread of that null, with a continuity correction). Comparing each k with the
+ * conditioning (c = 0); k replaces the current choice c when collisions[k] >=
+ * ESTIMATE_MIN_PAIRS and P(X >= collisions[k]) < alpha / candidates for X binomial with
+ * collisions[c] trials at q = pairs[k] / pairs[c]: what collisions[k] would be if g_k told
+ * nothing beyond g_c. Comparing each k with the
  * current choice, not the lowest H_k with no conditioning, keeps a finer and noisier k from
  * winning on noise alone. Fills low_bits, bits, ci_low, ci_high from k_first, k_last,
- * pairs and collisions. */
+ * pairs and collisions. lowbits_choose is lowbits_choose_at_level(e, LOWBITS_ALPHA). */
+void lowbits_choose_at_level(struct lowbits_estimate *e, double alpha);
 void lowbits_choose(struct lowbits_estimate *e);
 
 #endif

@@ -105,6 +105,46 @@ double stats_poisson_lower(double k, double tail)
 	return bisect_increasing(tail_at_least, k, tail);
 }
 
+/* Continued fraction for I_x(a, b) (modified Lentz), good for x < (a + 1) / (a + b + 2). */
+static double beta_fraction(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
+
+	d = 1 / (fabs(d) < tiny ? tiny : d);
+	h = d;
+	for (int m = 1; m < MAX_ITER; m++) {
+		double m2 = 2.0 * m, an = m * (b - m) * x / ((a + m2 - 1) * (a + m2)), delta;
+		for (int half = 0; half < 2; half++) { /* the even step, then the odd one */
+			d = 1 + an * d;
+			d = 1 / (fabs(d) < tiny ? tiny : d);
+			c = 1 + an / c;
+			if (fabs(c) < tiny)
+				c = tiny;
+			delta = c * d;
+			h *= delta;
+			an = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+		}
+		if (fabs(delta - 1) < EPS)
+			break;
+	}
+	return h * exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x)) / a;
+}
+
+double stats_beta_i(double a, double b, double x)
+{
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	return x < (a + 1) / (a + b + 2) ? beta_fraction(a, b, x) : 1 - beta_fraction(b, a, 1 - x);
+}
+
+double stats_binomial_sf(double k, double n, double p)
+{
+	return k <= 0 ? 1 : stats_beta_i(k, n - k + 1, p);
+}
+
 double stats_binary_entropy(double p)
 {
 	if (p <= 0 || p >= 1)

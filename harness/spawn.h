@@ -1,6 +1,7 @@
 /* spawn.h: run the probe many times, as fast as the kernel can exec it.
  *
- * J slots, each holding one probe in flight: vfork + execve (no shell), stdout to a
+ * J slots, each holding one probe in flight: clone(CLONE_VM) + execve on x86-64, vfork +
+ * execve elsewhere (no shell; spawn.c's launch() says why), stdout to a
  * pipe, stdin and stderr to /dev/null, a process group of its own, a pidfd
  * to see it end. Each finished exec is handed to a callback, which accepts it (a row) or
  * rejects it (a failure). Nothing is allocated per exec.
@@ -11,7 +12,7 @@
  * the process group is killed as soon as it is read. Its stops are seen through
  * SIGCHLD (blocked while spawn_run runs, read from a signalfd), since a pidfd only
  * reports an exit. If execve (or a step before it) fails, the child tells the parent
- * which call and errno through the memory vfork shares, as posix_spawn does.
+ * which call and errno through the memory it shares until it execs, as posix_spawn does.
  *
  * When the caller is a child subreaper (reaper.h), what a probe leaves behind becomes
  * the caller's child: spawn_run reaps each probe's process group after killing it, and

@@ -12,25 +12,28 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rawsys.h"
 #include "sysctl.h"
 
-int trace_child_prepare(pid_t parent, const char **step)
+RAWSYS_CHILD int trace_child_prepare(pid_t parent, const char **step)
 {
-	if (syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+	long rc;
+
+	if ((rc = rawsys(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0)) < 0) {
 		*step = "PR_SET_PDEATHSIG";
-		return errno;
+		return (int)-rc;
 	}
-	if (syscall(SYS_getppid) != parent) {
+	if (rawsys(SYS_getppid, 0, 0, 0, 0) != parent) {
 		*step = "getppid (the harness is gone)";
 		return ESRCH;
 	}
-	if (syscall(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+	if ((rc = rawsys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0)) < 0) {
 		*step = "PR_SET_NO_NEW_PRIVS";
-		return errno;
+		return (int)-rc;
 	}
-	if (syscall(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0) < 0) {
+	if ((rc = rawsys(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0)) < 0) {
 		*step = "PTRACE_TRACEME";
-		return errno;
+		return (int)-rc;
 	}
 	return 0;
 }

@@ -46,8 +46,9 @@ struct trace_io {
 	struct layout layout;
 };
 
-/* In the child, after vfork and after it dropped privileges (changing credentials
- * clears a parent-death signal), just before execve; raw system calls only:
+/* In the child, after it dropped privileges (changing credentials clears a parent-death
+ * signal), just before execve; raw system calls only (rawsys.h: the child may share the
+ * harness's memory and errno):
  * PR_SET_PDEATHSIG(SIGKILL) then a check that parent is still the parent (it may have
  * died before), PR_SET_NO_NEW_PRIVS (a set-user-ID program would otherwise clear the
  * parent-death signal at its exec), PTRACE_TRACEME. 0, or an errno with *step naming

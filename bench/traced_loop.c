@@ -1,23 +1,27 @@
 /* aslr-traced-loop: the least a tracer can do, the ceiling of --target's speed.
  *
- * J programs in flight, each vfork + PTRACE_TRACEME + execve; at its stop after execve
+ * J programs in flight, each clone(CLONE_VM) + PTRACE_TRACEME + execve; at its stop after execve
  * AT_ENTRY from /proc/PID/auxv, an int3 there, PTRACE_CONT; at the entry point
  * /proc/PID/maps and /proc/PID/stat read (not parsed), SIGKILL, waitpid. No validation,
  * no privileges dropped, no output; every stop waited for with a blocking waitpid.
  * Prints "<execs> execs in <seconds> s = <rate>/s". Usage: aslr-traced-loop PROGRAM N J */
 #include <elf.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "loop_common.h"
+
+enum { STACK = 64 * 1024 };
 
 static void slurp(pid_t pid, const char *file)
 {
@@ -64,16 +68,23 @@ static void at_exec(pid_t pid)
 	ptrace(PTRACE_CONT, pid, NULL, NULL);
 }
 
-static pid_t start(char **argv)
-{
-	pid_t pid = vfork();
+static char **program_argv_of;
 
-	if (pid == 0) {
-		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
-		execve(argv[0], argv, program_env);
-		_exit(127);
-	}
-	return pid;
+static int child(void *arg)
+{
+	(void)arg;
+	ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+	execve(program_argv_of[0], program_argv_of, program_env);
+	_exit(127);
+}
+
+/* As the harness starts them: clone(CLONE_VM) on a stack of the job's own, so the loop goes
+ * on while the child execs (the child shares its memory until then; a vfork'ing loop would
+ * wait). */
+static pid_t start(char **argv, char *stack)
+{
+	program_argv_of = argv;
+	return clone(child, stack + STACK, CLONE_VM | SIGCHLD, NULL);
 }
 
 int main(int argc, char **argv)
@@ -88,6 +99,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char *program_argv[] = { argv[1], NULL };
+	char *stacks = mmap(NULL, (size_t)jobs * STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (stacks == MAP_FAILED)
+		return 1;
 	t0 = now_sec();
 	while (done < n) {
 		int status;
@@ -96,7 +111,7 @@ int main(int argc, char **argv)
 
 		for (j = 0; j < jobs; j++)
 			if (!pid[j] && launched < n) {
-				pid[j] = start(program_argv);
+				pid[j] = start(program_argv, stacks + j * STACK);
 				if (pid[j] < 0)
 					return 1;
 				stops[j] = 0;

@@ -173,6 +173,11 @@ static int slot_start(struct pool *pool, struct slot *slot, struct aslr_error *e
 		close_fd(pipe_fds[0]);
 		return aslr_error_set(err, -e, "%s: %s", RAWSYS_CLONE ? "clone" : "vfork", strerror(e));
 	}
+	/* The group exists before any kill of it: a cloned child may not have run its own
+	 * setpgid yet, and a kill(-pid) then would miss it (a traced one would stop at its exec
+	 * with nobody to end it). Both calls do the same; whichever comes second fails, harmlessly
+	 * (EACCES once the child has exec'd). */
+	setpgid(pid, pid);
 	slot->pid_fd = pool->cfg->traced ? -1 : pidfd_open_pid(pid);
 	if (!pool->cfg->traced && slot->pid_fd < 0) {
 		int e = errno;

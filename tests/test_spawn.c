@@ -165,6 +165,41 @@ static void test_subreaper_leaves_no_child(void **state)
 	prctl(PR_SET_CHILD_SUBREAPER, 0);
 }
 
+/* A kill sent right after launch must reach the program. A per-exec timeout of 1 µs kills
+ * each exec as soon as the pool next looks, microseconds after clone returned: before the
+ * child made its own process group when the harness does not wait for it (no vfork), so a
+ * kill of the group alone missed it, and a traced child then stopped at its exec forever.
+ * Each run is in a process of its own that must end within 30 s. */
+static void run_killed_at_once(int traced)
+{
+	char *argv[] = { (char[]){ "/bin/true" }, NULL };
+	pid_t pid = fork();
+	int status;
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct collected c = { .accept_every = 1 };
+		struct spawn_config cfg = { .path = argv[0], .argv = argv, .envp = env, .jobs = 4, .target = 200,
+					    .timeout_sec = 1e-6, .stop = &no_stop, .traced = traced };
+		struct aslr_error err;
+		alarm(30);
+		_exit(spawn_run(&cfg, collect, &c, &err) == SPAWN_DONE && c.results == 200 ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFSIGNALED(status))
+		fail_msg("%s run killed by signal %d (SIGALRM: it hung)", traced ? "traced" : "plain", WTERMSIG(status));
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void test_kill_right_after_launch(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 5; i++) {
+		run_killed_at_once(1);
+		run_killed_at_once(0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +211,7 @@ int main(void)
 		cmocka_unit_test(test_endless_output_cut_off),
 		cmocka_unit_test(test_grandchild_holding_stdout),
 		cmocka_unit_test(test_subreaper_leaves_no_child),
+		cmocka_unit_test(test_kill_right_after_launch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -51,6 +52,8 @@ struct pool {
 	int null_fd;
 	int sig_fd;   /* traced: SIGCHLD, blocked while the pool runs */
 	sigset_t old_mask;
+	sigset_t child_mask; /* the mask each program starts with: the caller's (traced: old_mask) */
+	uint64_t handled;    /* signals with a handler when the pool opened (bit sig - 1) */
 	pid_t self;
 	unsigned in_flight; /* slots holding a process */
 	unsigned pending;   /* of those, how many have not delivered their result yet */
@@ -77,6 +80,26 @@ RAWSYS_CHILD static void child_failed(struct slot *slot, const char *step, long 
 		rawsys(SYS_exit_group, 127, 0, 0, 0);
 }
 
+/* The kernel's struct sigaction for rt_sigaction (x86-64 and the generic layout). */
+struct kernel_sigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+
+/* In the child, before it unblocks any signal: the caller's handlers back to SIG_DFL. A
+ * handler would run on the child's stack with the harness's memory and thread pointer (as
+ * posix_spawn's child, this one resets them; execve would, too late). */
+RAWSYS_CHILD static void reset_handlers(uint64_t handled)
+{
+	struct kernel_sigaction dfl = { .handler = SIG_DFL };
+
+	for (int sig = 1; handled; sig++, handled >>= 1)
+		if (handled & 1)
+			rawsys(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
+}
+
 /* Between clone (or vfork) and execve the child shares the harness's memory and thread
  * pointer: raw system calls only (rawsys.h), nothing written but its own stack and, on
  * failure, the slot's report. A process group of its own (pgid = pid), killed
@@ -93,6 +116,8 @@ RAWSYS_CHILD static void exec_child(struct pool *pool, struct slot *slot, int ou
 	long rc;
 	int e;
 
+	reset_handlers(pool->handled);
+	rawsys(SYS_rt_sigprocmask, SIG_SETMASK, &pool->child_mask, NULL, (size_t)(_NSIG / 8));
 	rawsys(SYS_setpgid, 0, 0, 0, 0);
 	if (cfg->no_randomize) {
 		long persona = rawsys(SYS_personality, 0xffffffff, 0, 0, 0);
@@ -106,7 +131,6 @@ RAWSYS_CHILD static void exec_child(struct pool *pool, struct slot *slot, int ou
 	     (rc = rawsys(SYS_setresuid, cfg->uid, cfg->uid, cfg->uid, 0)) < 0))
 		child_failed(slot, "dropping privileges", rc);
 	if (cfg->traced) {
-		rawsys(SYS_rt_sigprocmask, SIG_SETMASK, &pool->old_mask, NULL, (size_t)(_NSIG / 8));
 		e = trace_child_prepare(pool->self, &step);
 		if (e)
 			child_failed(slot, step, -e);
@@ -138,17 +162,26 @@ RAWSYS_CHILD static int clone_child(void *arg)
  * with aslr-traced-loop), else with vfork. The pid, or -1 with errno. */
 static pid_t launch(struct pool *pool, struct slot *slot, int out_fd)
 {
+	sigset_t all, saved;
+	pid_t pid;
+	int e;
+
+	/* every signal blocked until the child has reset the handlers (exec_child) */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &saved);
 #if RAWSYS_CLONE
 	slot->pool = pool;
 	slot->child_out_fd = out_fd;
-	return clone(clone_child, slot->stack + SPAWN_GUARD + SPAWN_CHILD_STACK, CLONE_VM | SIGCHLD, slot);
+	pid = clone(clone_child, slot->stack + SPAWN_GUARD + SPAWN_CHILD_STACK, CLONE_VM | SIGCHLD, slot);
 #else
-	pid_t pid = vfork();
-
+	pid = vfork();
 	if (pid == 0)
 		exec_child(pool, slot, out_fd);
-	return pid;
 #endif
+	e = errno;
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	errno = e;
+	return pid;
 }
 
 static void close_fd(int fd)
@@ -567,8 +600,23 @@ static int slot_stack_open(struct slot *slot, struct aslr_error *err)
 	return 0;
 }
 
+/* The signals that have a handler now, bit sig - 1 (signals 1 to 64). */
+static uint64_t handled_signals(void)
+{
+	uint64_t handled = 0;
+
+	for (int sig = 1; sig < _NSIG && sig <= 64; sig++) {
+		struct sigaction sa;
+		if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &sa) == 0 &&
+		    sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN)
+			handled |= UINT64_C(1) << (sig - 1);
+	}
+	return handled;
+}
+
 static int pool_open(struct pool *pool, struct aslr_error *err)
 {
+	int rc;
 	unsigned slots = pool->cfg->jobs * (pool->cfg->traced ? 2 : 1); /* traced: room for the dying */
 
 	pool->slot_count = slots;
@@ -583,7 +631,7 @@ static int pool_open(struct pool *pool, struct aslr_error *err)
 		if (!pool->slots[i].buf)
 			return aslr_error_set(err, -ENOMEM, "out of memory");
 		if (RAWSYS_CLONE) {
-			int rc = slot_stack_open(&pool->slots[i], err);
+			rc = slot_stack_open(&pool->slots[i], err);
 			if (rc < 0)
 				return rc;
 		}
@@ -591,7 +639,13 @@ static int pool_open(struct pool *pool, struct aslr_error *err)
 	pool->null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (pool->null_fd < 0)
 		return aslr_error_set(err, -errno, "/dev/null: %s", strerror(errno));
-	return pool->cfg->traced ? watch_children(pool, err) : 0;
+	pool->handled = handled_signals();
+	sigprocmask(SIG_SETMASK, NULL, &pool->child_mask);
+	if (!pool->cfg->traced)
+		return 0;
+	rc = watch_children(pool, err);
+	pool->child_mask = pool->old_mask;
+	return rc;
 }
 
 static void pool_close(struct pool *pool)

@@ -200,6 +200,28 @@ static void test_kill_right_after_launch(void **state)
 	}
 }
 
+/* Each program starts with the caller's signal mask: the launcher blocks every signal
+ * around clone, until the child has reset the caller's handlers, and must give the mask
+ * back. SIGUSR2 blocked here must read as the only blocked signal in grep's status. */
+static void test_program_starts_with_callers_mask(void **state)
+{
+	char *argv[] = { (char[]){ "/bin/grep" }, (char[]){ "SigBlk" }, (char[]){ "/proc/self/status" }, NULL };
+	struct collected c = { 0 };
+	sigset_t usr2, saved;
+	char want[64];
+
+	(void)state;
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &usr2, &saved);
+	assert_int_equal(run(argv, 2, 4, 5, &c), SPAWN_DONE);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	snprintf(want, sizeof(want), "SigBlk:\t%016llx\n", 1ULL << (SIGUSR2 - 1));
+	assert_int_equal(c.outcome, PROBE_EXITED);
+	assert_int_equal(c.len, strlen(want));
+	assert_memory_equal(c.first, want, c.len);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_grandchild_holding_stdout),
 		cmocka_unit_test(test_subreaper_leaves_no_child),
 		cmocka_unit_test(test_kill_right_after_launch),
+		cmocka_unit_test(test_program_starts_with_callers_mask),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

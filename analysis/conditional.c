@@ -45,10 +45,13 @@ static void column_use(struct column_use *use, const uint64_t *data, size_t rows
 	use->data = data;
 	use->absent = n == 0;
 	use->valid = use->absent ? rows : n;
-	use->shared = (struct lowbits_histogram){ { 0 } };
-	if (use->absent)
+	use->shared = (struct lowbits_histogram){ { 0 }, { 0 }, { 0 } };
+	if (use->absent) { /* every row 0: all share every bit */
 		use->shared.exact[LOWBITS_MAX] = (uint64_t)rows * (rows - 1) / 2;
-	else
+		for (int k = 0; k <= LOWBITS_MAX; k++)
+			use->shared.triples[k] = (double)rows * ((double)rows - 1) * ((double)rows - 2) / 6,
+			use->shared.paired[k] = rows >= 2 ? (double)rows : 0;
+	} else
 		lowbits_count(work, n, work + rows, &use->shared);
 }
 

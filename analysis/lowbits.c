@@ -64,12 +64,43 @@ static void count_sorted(const uint64_t *key, size_t n, struct lowbits_histogram
 	}
 }
 
+static double choose3(double s)
+{
+	return s * (s - 1) * (s - 2) / 6;
+}
+
+/* Triples and paired keys of n >= 2 sorted keys by the low bits they share: for each k,
+ * the keys that share k or more are the runs where neighbours do. One pass: where
+ * neighbours share l bits, the runs of every level above l end and new ones start, so the
+ * work is the number of runs, not n times the levels. */
+static void count_runs(const uint64_t *key, size_t n, struct lowbits_histogram *h)
+{
+	size_t start[LOWBITS_MAX + 1] = { 0 };
+
+	h->triples[0] += choose3((double)n);
+	h->paired[0] += (double)n;
+	for (size_t t = 1; t <= n; t++) {
+		int l = t < n ? shared_bits(key[t - 1], key[t]) : 0; /* the end closes every run */
+		for (int k = l + 1; k <= LOWBITS_MAX; k++) {
+			size_t run = t - start[k];
+			if (run >= 2) {
+				h->paired[k] += (double)run;
+				h->triples[k] += choose3((double)run);
+			}
+			start[k] = t;
+		}
+	}
+}
+
 void lowbits_count(uint64_t *keys, size_t n, uint64_t *tmp, struct lowbits_histogram *h)
 {
 	if (n < 2)
 		return;
 	if (n == 2) { /* most runs of equal D: no sort, no stack */
-		h->exact[shared_bits(keys[0], keys[1])]++;
+		int m = shared_bits(keys[0], keys[1]);
+		h->exact[m]++;
+		for (int k = 0; k <= m; k++)
+			h->paired[k] += 2;
 		return;
 	}
 	if (n <= INSERTION_MAX)
@@ -77,6 +108,7 @@ void lowbits_count(uint64_t *keys, size_t n, uint64_t *tmp, struct lowbits_histo
 	else
 		radix_sort_u64(keys, tmp, n, NULL);
 	count_sorted(keys, n, h);
+	count_runs(keys, n, h);
 }
 
 void lowbits_at_least(const struct lowbits_histogram *h, uint64_t *at_least)
@@ -96,23 +128,47 @@ static void candidates(uint64_t varying, struct lowbits_estimate *e)
 		e->k_last = LOWBITS_MAX;
 }
 
-/* 1 when collisions[k] is too many for g_k to tell nothing beyond g_c: its binomial upper
- * tail, n = collisions[c] trials at q, is below level. Two shortcuts spare the tail's
- * series where it is slow (large counts): within 2 sd of the mean the tail is above 0.01
- * (a binomial within 2 sd has at least e^-4 there, a count of 10 or more at least the
- * normal's 0.023 once nq >= 5, which such a count within 2 sd implies), never below
- * level (<= 0.001); beyond 10 sd it is below 1e-8 for any count of 10 or more, below any
- * level with up to 24 candidates. */
+double lowbits_null_variance(const struct lowbits_estimate *e, int k, int c)
+{
+	double q = (double)e->pairs[k] / (double)e->pairs[c], n = (double)e->collisions[c];
+	double t = e->triples[c] > 0 ? e->triples[k] / e->triples[c] : q * q;
+
+	return n * q * (1 - q) + fmax(0, 6 * e->collision_triples[c] * (t - q * q));
+}
+
+double lowbits_null_degrees(const struct lowbits_estimate *e, int k, int c)
+{
+	double q = (double)e->pairs[k] / (double)e->pairs[c], rows = e->collision_rows[c];
+	double n = (double)e->collisions[c];
+
+	return n > 0 ? fmax(1, (1 / q - 1) * rows * rows / (2 * n + rows)) : 1;
+}
+
+/* 1 when collisions[k] is too many for g_k to tell nothing beyond g_c. z is its distance
+ * above the null mean in null sd (lowbits_null_variance). The tail is the larger of two:
+ * a binomial's with collisions[c] trials at q, counts and trials divided by phi = null
+ * variance / binomial variance (the same z), and a chi-square's with nu degrees
+ * (lowbits_null_degrees) at nu + z sqrt(2 nu). Shortcuts spare the tails' series where
+ * they are slow: within 2 sd (z <= 2) the tail is above 0.01 for a binomial of 10 or more
+ * (at least e^-4, or the normal's 0.023 once nq >= 5) and for a chi-square of 1 or more
+ * degrees (0.023 to 0.05), never below level (<= 0.001); beyond 10 sd with nu >= 100 both
+ * are below 1e-8, below any level with up to 24 candidates. */
 static int significant(const struct lowbits_estimate *e, int k, int c, double level)
 {
 	double q = (double)e->pairs[k] / (double)e->pairs[c], n = (double)e->collisions[c];
-	double seen = (double)e->collisions[k], expected = q * n, sd = sqrt(expected * (1 - q));
+	double seen = (double)e->collisions[k], expected = q * n, binomial = expected * (1 - q);
+	double phi, z, nu;
 
-	if (e->collisions[k] < ESTIMATE_MIN_PAIRS || q >= 1 || seen <= expected + 2 * sd)
+	if (e->collisions[k] < ESTIMATE_MIN_PAIRS || q >= 1 || binomial <= 0)
 		return 0;
-	if (seen > expected + 10 * sd)
+	phi = lowbits_null_variance(e, k, c) / binomial;
+	z = (seen - expected) / sqrt(binomial * phi);
+	nu = lowbits_null_degrees(e, k, c);
+	if (z <= 2)
+		return 0;
+	if (z > 10 && nu >= 100)
 		return 1;
-	return stats_binomial_sf(seen, n, q) < level;
+	return stats_binomial_sf(seen / phi, n / phi, q) < level && stats_chi2_sf(nu + z * sqrt(2 * nu), nu) < level;
 }
 
 void lowbits_choose_at_level(struct lowbits_estimate *e, double alpha)
@@ -153,7 +209,7 @@ static void run_pairs(const struct radix_record *run, size_t n, uint64_t *keys, 
 /* Pairs of the n values of v by the low bits they share; keys: room for 2n. */
 static void shared_pairs(const uint64_t *v, size_t n, uint64_t *keys, struct lowbits_histogram *h)
 {
-	*h = (struct lowbits_histogram){ { 0 } };
+	*h = (struct lowbits_histogram){ { 0 }, { 0 }, { 0 } };
 	for (size_t i = 0; i < n; i++)
 		keys[i] = lowbits_key(v[i]);
 	lowbits_count(keys, n, keys + n, h);
@@ -165,6 +221,9 @@ static void finish(struct lowbits_estimate *e, uint64_t varying, const struct lo
 	candidates(varying, e);
 	lowbits_at_least(g, e->pairs);
 	lowbits_at_least(dg, e->collisions);
+	memcpy(e->triples, g->triples, sizeof(e->triples));
+	memcpy(e->collision_triples, dg->triples, sizeof(e->collision_triples));
+	memcpy(e->collision_rows, dg->paired, sizeof(e->collision_rows));
 	lowbits_choose(e);
 }
 
@@ -205,7 +264,7 @@ void lowbits_estimate_pair(const uint64_t *a, const uint64_t *b, size_t n,
 			   uint64_t *work, struct lowbits_estimate *ab, struct lowbits_estimate *ba)
 {
 	struct radix_record *rec = (struct radix_record *)work, *tmp = rec + n;
-	struct lowbits_histogram g_a, g_b, dg_a = { { 0 } }, dg_b = { { 0 } };
+	struct lowbits_histogram g_a, g_b, dg_a = { { 0 }, { 0 }, { 0 } }, dg_b = { { 0 }, { 0 }, { 0 } };
 	uint64_t or_a = 0, and_a = UINT64_MAX, or_b = 0, and_b = UINT64_MAX;
 	size_t kept;
 	int constant;

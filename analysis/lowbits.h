@@ -32,9 +32,13 @@ enum { LOWBITS_MAX = 24 };
 #define LOWBITS_ALPHA 0.001
 
 /* Pairs of values by how many low bits they share: exact[m] share exactly m (m <
- * LOWBITS_MAX), exact[LOWBITS_MAX] share LOWBITS_MAX or more. */
+ * LOWBITS_MAX), exact[LOWBITS_MAX] share LOWBITS_MAX or more. For the null's variance and
+ * tail: triples[k], triples of values that share k or more low bits ([0]: every triple);
+ * paired[k], values that share k or more with another ([0]: all, when 2 or more). */
 struct lowbits_histogram {
 	uint64_t exact[LOWBITS_MAX + 1];
+	double triples[LOWBITS_MAX + 1];
+	double paired[LOWBITS_MAX + 1];
 };
 
 /* H(A | B) from B's low bits, for one ordered pair of regions. */
@@ -42,6 +46,9 @@ struct lowbits_estimate {
 	int k_first, k_last;                  /* the candidates B mod 2^k; none when k_first > k_last */
 	uint64_t pairs[LOWBITS_MAX + 1];      /* pairs[k]: pairs whose B agree in the low k bits; [0] = all */
 	uint64_t collisions[LOWBITS_MAX + 1]; /* those that also agree on D; [0] = pairs with equal D */
+	double triples[LOWBITS_MAX + 1];      /* triples whose B agree in the low k bits; [0] = all */
+	double collision_triples[LOWBITS_MAX + 1]; /* those that also agree on D */
+	double collision_rows[LOWBITS_MAX + 1];    /* rows in a collision counted in collisions[k] */
 	int low_bits;                         /* the k chosen; -1 when none won (H(D) stands) */
 	double bits, ci_low, ci_high;         /* H_k of the chosen k and its 95 % interval; NAN for none */
 };
@@ -49,8 +56,8 @@ struct lowbits_estimate {
 /* The sort key of v: its low LOWBITS_MAX bits, bit 0 first, in the key's top bits. */
 uint64_t lowbits_key(uint64_t v);
 
-/* Add to h the pairs among n keys (lowbits_key values) by the low bits they share.
- * Sorts keys; tmp has room for n keys. */
+/* Add to h the pairs and triples among n keys (lowbits_key values) by the low bits they
+ * share. Sorts keys; tmp has room for n keys. */
 void lowbits_count(uint64_t *keys, size_t n, uint64_t *tmp, struct lowbits_histogram *h);
 
 /* at_least[k] = pairs that share k or more low bits, k = 0..LOWBITS_MAX. */
@@ -65,13 +72,34 @@ void lowbits_estimate_pair(const uint64_t *a, const uint64_t *b, size_t n,
 
 /* The selection rule (docs/leaks.md): visit k from k_first up, starting from no
  * conditioning (c = 0); k replaces the current choice c when collisions[k] >=
- * ESTIMATE_MIN_PAIRS and P(X >= collisions[k]) < alpha / candidates for X binomial with
- * collisions[c] trials at q = pairs[k] / pairs[c]: what collisions[k] would be if g_k told
- * nothing beyond g_c. Comparing each k with the
+ * ESTIMATE_MIN_PAIRS and P(X >= collisions[k]) < alpha / candidates, X what collisions[k]
+ * would be if g_k told nothing beyond g_c: mean q collisions[c], q = pairs[k] / pairs[c], and
+ * the variance of pairs that share rows (lowbits_null_variance); its tail the larger of a
+ * binomial's with collisions[c] trials at q, scaled to that variance, and a chi-square's with
+ * lowbits_null_degrees, matched in mean and variance. Comparing each k with the
  * current choice, not the lowest H_k with no conditioning, keeps a finer and noisier k from
  * winning on noise alone. Fills low_bits, bits, ci_low, ci_high from k_first, k_last,
  * pairs and collisions. lowbits_choose is lowbits_choose_at_level(e, LOWBITS_ALPHA). */
 void lowbits_choose_at_level(struct lowbits_estimate *e, double alpha);
+
+/* The variance of collisions[k] if g_k told nothing beyond g_c (c < k): the pairs that agree
+ * on g_c and on D are collisions[c] trials at q = pairs[k] / pairs[c], binomial, but two of
+ * them that share a row agree on g_k together with probability t = triples[k] / triples[c],
+ * not q^2, when B's low bits are not uniform. There are 3 collision_triples[c] such couples
+ * of pairs, so
+ *     var = collisions[c] q (1 - q) + 6 collision_triples[c] (t - q^2),
+ * the second term at least 0. Without it a large group of equal D (a D that is mostly one
+ * value) over a skewed B made a k win in most runs where none told anything. */
+double lowbits_null_variance(const struct lowbits_estimate *e, int k, int c);
+
+/* The degrees of freedom of the same null seen as a sum of chi-squares: within a group of m
+ * rows of equal D (and g_c), the pairs that agree on g_k are m / (2 r) chi-square with r - 1
+ * degrees, r = 1 / q classes. Summed with weights m over the groups (Satterthwaite):
+ *     nu = (1 / q - 1) R^2 / (2 collisions[c] + R),  R = collision_rows[c],
+ * at least 1. Few large groups (D of a few values) give few degrees and a long tail, which
+ * the binomial misses: with D of two values and one candidate a k won in 0.8 % of runs at
+ * level 0.001. */
+double lowbits_null_degrees(const struct lowbits_estimate *e, int k, int c);
 void lowbits_choose(struct lowbits_estimate *e);
 
 #endif

@@ -292,16 +292,48 @@ static void test_missing_cells_are_left_out(void **state)
 	assert_true(conditional_bits(&f->analysis, 0, O, M, NULL) == 0);
 }
 
-/* lowbits_count against counting every pair's shared low bits one by one. */
+/* Low bits v and w share, at most LOWBITS_MAX. */
+static int shared_low_bits(uint64_t v, uint64_t w)
+{
+	int m = 0;
+
+	while (m < LOWBITS_MAX && ((v ^ w) >> m & 1) == 0)
+		m++;
+	return m;
+}
+
+/* want->triples and ->paired of v[0..n) one triple and one value at a time: a triple shares
+ * k bits when two of its pairs do (sharing k bits is an equivalence). */
+static void triples_by_brute_force(const uint64_t *v, size_t n, struct lowbits_histogram *want)
+{
+	for (size_t i = 0; i < n; i++) {
+		int most = -1;
+		for (size_t j = 0; j < n; j++)
+			if (j != i && shared_low_bits(v[i], v[j]) > most)
+				most = shared_low_bits(v[i], v[j]);
+		for (int k = 0; k <= most; k++)
+			want->paired[k]++;
+		for (size_t j = i + 1; j < n; j++)
+			for (size_t l = j + 1; l < n; l++) {
+				int m = shared_low_bits(v[i], v[j]) < shared_low_bits(v[i], v[l]) ? shared_low_bits(v[i], v[j])
+												: shared_low_bits(v[i], v[l]);
+				for (int k = 0; k <= m; k++)
+					want->triples[k]++;
+			}
+	}
+}
+
+/* lowbits_count against counting every pair's shared low bits one by one (and, up to 120
+ * values, every triple's and value's). */
 static void test_shared_low_bits_against_brute_force(void **state)
 {
-	enum { MOST = 300 };
+	enum { MOST = 300, MOST_TRIPLES = 120 };
 	uint64_t v[MOST], keys[MOST], tmp[MOST];
 	struct rng r = { 5 };
 
 	(void)state;
 	for (size_t n = 1; n <= MOST; n += 23) {
-		struct lowbits_histogram got = { { 0 } }, want = { { 0 } };
+		struct lowbits_histogram got = { { 0 }, { 0 }, { 0 } }, want = { { 0 }, { 0 }, { 0 } };
 		for (size_t i = 0; i < n; i++) {
 			v[i] = rng_below(&r, 1 << 7) << (rng_below(&r, 3) * 9); /* many shared low bits */
 			keys[i] = lowbits_key(v[i]);
@@ -316,7 +348,53 @@ static void test_shared_low_bits_against_brute_force(void **state)
 		lowbits_count(keys, n, tmp, &got);
 		for (int m = 0; m <= LOWBITS_MAX; m++)
 			assert_int_equal(got.exact[m], want.exact[m]);
+		if (n > MOST_TRIPLES)
+			continue;
+		triples_by_brute_force(v, n, &want);
+		for (int k = 0; k <= LOWBITS_MAX; k++) {
+			assert_true(got.triples[k] == want.triples[k]);
+			assert_true(got.paired[k] == want.paired[k]);
+		}
 	}
+}
+
+/* The triples and rows behind the null's variance and degrees, against brute force: rows of
+ * equal D grouped, then B's low bits within each group. */
+static void test_collision_triples_against_brute_force(void **state)
+{
+	enum { N = 90 };
+	uint64_t a[N], b[N], *work = malloc(5 * N * sizeof(*work));
+	struct rng r = { 23 };
+
+	(void)state;
+	for (uint64_t spread = 1; spread <= 64; spread *= 4) {
+		struct lowbits_estimate ab, ba;
+		struct lowbits_histogram want = { { 0 }, { 0 }, { 0 } };
+		uint64_t group[N];
+		int done[N] = { 0 };
+		for (size_t i = 0; i < N; i++) {
+			b[i] = 0x7f0000000000ULL + (rng_below(&r, 1 << 6) << rng_below(&r, 14));
+			a[i] = b[i] + (rng_below(&r, spread) << 12);
+		}
+		lowbits_estimate_pair(a, b, N, NULL, NULL, work, &ab, &ba);
+		for (size_t i = 0; i < N; i++) { /* each group of equal D, once */
+			size_t m = 0;
+			if (done[i])
+				continue;
+			for (size_t j = i; j < N; j++)
+				if (a[j] - b[j] == a[i] - b[i]) {
+					done[j] = 1;
+					group[m++] = b[j];
+				}
+			if (m >= 2)
+				triples_by_brute_force(group, m, &want);
+		}
+		for (int k = 0; k <= LOWBITS_MAX; k++) {
+			assert_true(ab.collision_triples[k] == want.triples[k]);
+			assert_true(ab.collision_rows[k] == want.paired[k]);
+		}
+	}
+	free(work);
 }
 
 /* lowbits_estimate_pair's pair counts against comparing every pair of rows: D = a - b
@@ -495,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_missing_cells_are_left_out),
 		cmocka_unit_test(test_matrix_json),
 		cmocka_unit_test(test_shared_low_bits_against_brute_force),
+		cmocka_unit_test(test_collision_triples_against_brute_force),
 		cmocka_unit_test(test_pair_counts_against_brute_force),
 		cmocka_unit_test(test_no_drift_on_independent_offsets),
 		cmocka_unit_test(test_no_drift_on_a_sub_page_offset),

@@ -25,6 +25,8 @@ struct analyze_options {
 	int expect_knobs;     /* --expect-knobs: gate on what the kernel promises (expect.h) */
 	const char *ktap;     /* --ktap[=FILE] or --ktap FILE: "-" for stdout; NULL: none */
 	const char *junit;    /* --junit FILE; NULL: none */
+	char **xfail;         /* --xfail NAME[,NAME...] (repeatable): shortfalls --expect-knobs accepts */
+	unsigned xfail_count;
 	const char *ktap_word; /* the word after a bare --ktap (parsing only) */
 	char **inputs;        /* the operands (argv's): one run, or the runs to compare */
 	unsigned input_count;
@@ -32,10 +34,14 @@ struct analyze_options {
 
 /* Fill opts from argv (getopt_long: permutes argv). 0, or -EINVAL with an ASLR_ERR_USAGE
  * err: an unknown option, a bad --tolerance, --compare with --baseline, --compare with
- * --expect-knobs, --ktap or --junit, or operands that do not fit the command (one run;
+ * --expect-knobs, --ktap or --junit, --xfail without --expect-knobs or with an empty name
+ * (-ENOMEM: out of memory), or operands that do not fit the command (one run;
  * --compare 2 or more; --baseline one). "--ktap WORD" takes WORD as its file only when
  * the command has one operand too many with it (so "--ktap RUN" is KTAP on stdout). */
 int analyze_options_parse(struct analyze_options *opts, int argc, char **argv, struct aslr_error *err);
+
+/* What analyze_options_parse allocated (the --xfail names). */
+void analyze_options_free(struct analyze_options *opts);
 
 extern const char analyze_usage[];
 

@@ -29,7 +29,7 @@ static json_t *load_skipped(const char *summary_path)
 static void print_lines(const struct ci_request *req, const struct verdicts *v, const struct cmp_run *old,
 			const struct cmp_run *now)
 {
-	unsigned short_count = 0;
+	unsigned short_count = 0, accepted = 0;
 
 	if (old) {
 		unsigned regressions = compare_baseline(old, now, req->tolerance, req->out);
@@ -39,12 +39,19 @@ static void print_lines(const struct ci_request *req, const struct verdicts *v, 
 	for (unsigned s = 0; req->expect_knobs && s < v->series_count; s++)
 		for (unsigned r = 0; r < v->series[s].region_count; r++) {
 			const struct region_verdict *rv = &v->series[s].region[r];
-			if (rv->gates && strstr(rv->gates, "expect-knobs")) {
+			int accepted_here = rv->why && strncmp(rv->why, "accepted (--xfail)", 18) == 0;
+			if ((rv->gates && strstr(rv->gates, "expect-knobs")) || accepted_here) {
 				fprintf(req->out, "%.*s\n", (int)strcspn(rv->why, "\n"), rv->why);
 				short_count++;
+				accepted += accepted_here;
 			}
+			if (rv->note && strstr(rv->note, "--xfail"))
+				fprintf(req->out, "%s\n", rv->note);
 		}
-	if (req->expect_knobs)
+	if (req->expect_knobs && accepted)
+		fprintf(req->out, "%u region%s clearly short of what the kernel promises (%u accepted by --xfail)\n",
+			short_count, short_count == 1 ? "" : "s", accepted);
+	else if (req->expect_knobs)
 		fprintf(req->out, "%u region%s clearly short of what the kernel promises\n", short_count,
 			short_count == 1 ? "" : "s");
 }
@@ -85,7 +92,8 @@ static int judge(const struct ci_request *req, const struct cmp_run *now, const 
 {
 	json_t *skipped = load_skipped(now->path);
 	struct verdict_request vr = { .now = now, .baseline = old, .tolerance = req->tolerance,
-				      .expect_knobs = req->expect_knobs, .skipped = skipped };
+				      .expect_knobs = req->expect_knobs, .skipped = skipped, .xfail = req->xfail,
+				      .xfail_count = req->xfail_count };
 	struct verdicts v;
 	int rc = verdicts_build(&v, &vr, err);
 

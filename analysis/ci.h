@@ -13,6 +13,8 @@ struct ci_request {
 	const char *baseline; /* --baseline FILE; NULL: no baseline gate */
 	double tolerance;     /* the baseline gate's, bits */
 	int expect_knobs;     /* --expect-knobs */
+	char *const *xfail;   /* --xfail: regions whose shortfall is accepted */
+	unsigned xfail_count;
 	const char *ktap;     /* --ktap: a path, "-" for ktap_out, NULL for none */
 	const char *junit;    /* --junit FILE; NULL for none */
 	FILE *out;            /* lines for people: each trip and note, then the count */

@@ -73,7 +73,7 @@ static void testsuite(struct strbuf *out, const struct series_verdict *sv)
 
 	for (unsigned r = 0; r < sv->region_count; r++) {
 		failures += sv->region[r].state == VERDICT_FAIL;
-		skipped += sv->region[r].state == VERDICT_SKIP;
+		skipped += sv->region[r].state == VERDICT_SKIP || sv->region[r].state == VERDICT_XFAIL;
 	}
 	strbuf_printf(out, "  <testsuite name=\"");
 	escaped(out, sv->name);
@@ -100,7 +100,7 @@ void junit_format(struct strbuf *out, const struct verdicts *v)
 		const struct series_verdict *sv = &v->series[s];
 		tests += sv->region_count ? sv->region_count : 1;
 		for (unsigned r = 0; r < sv->region_count; r++)
-			skipped += sv->region[r].state == VERDICT_SKIP;
+			skipped += sv->region[r].state == VERDICT_SKIP || sv->region[r].state == VERDICT_XFAIL;
 		skipped += !sv->region_count && sv->state == VERDICT_SKIP;
 	}
 	strbuf_printf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"aslr-entropy\"");

@@ -13,7 +13,9 @@
  * two tests with the same classname and name; Jenkins reads failure/@message and the
  * text, skipped/@message (else its text), and groups classnames by their last '.'. So
  * each testcase is unique by (classname, name), and the numbers are in both the message
- * and the text. A variant the harness skipped is a testsuite with one skipped testcase.
+ * and the text. A variant the harness skipped is a testsuite with one skipped testcase. A
+ * shortfall --xfail accepts is skipped, its message "accepted (--xfail): SHORT OF PROMISE ..."
+ * (JUnit has no expected failure; pytest writes its xfail as skipped too).
  * tests/data/junit.xsd is the schema the tests validate this against, and its comment
  * cites where those readers are documented. No timings: time="0". */
 #ifndef ASLR_JUNIT_H

@@ -11,13 +11,15 @@
  *     # SHORT OF PROMISE pie mode 2 mmap_2m: ...
  *     not ok 12 mmap_2m
  *     ok 13 biglib # SKIP absent: this program does not report biglib
+ *     ok 14 mmap_4m # XFAIL accepted (--xfail): SHORT OF PROMISE pie mode 2 mmap_4m: ...
  *   not ok 1 pie mode 2
  *   ok 2 m32 # SKIP <the harness's reason>
  *
  * One test per series, a subtest per region, indented by two spaces per level as
  * ktap.rst says; each region's headline, kind and interval as the diagnostic line before
  * its result; a failure's numbers as further diagnostic lines. A series whose every
- * region was skipped, and a variant the harness skipped, is "ok ... # SKIP reason". Text
+ * region was skipped, and a variant the harness skipped, is "ok ... # SKIP reason"; a
+ * shortfall --xfail accepts is "ok ... # XFAIL numbers" (kselftest's ksft_test_result_xfail). Text
  * that would break a line (newlines, '#' in a description) is replaced. */
 #ifndef ASLR_KTAP_H
 #define ASLR_KTAP_H

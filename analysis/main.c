@@ -44,7 +44,8 @@ static int gates(const struct analyze_options *opts, const char *run)
 {
 	int ktap_stdout = opts->ktap && strcmp(opts->ktap, "-") == 0;
 	struct ci_request req = { .run = run, .baseline = opts->baseline, .tolerance = opts->tolerance,
-				  .expect_knobs = opts->expect_knobs, .ktap = opts->ktap, .junit = opts->junit,
+				  .expect_knobs = opts->expect_knobs, .xfail = opts->xfail,
+				  .xfail_count = opts->xfail_count, .ktap = opts->ktap, .junit = opts->junit,
 				  .out = ktap_stdout ? stderr : stdout, .ktap_out = stdout };
 	struct aslr_error err = { 0 };
 
@@ -72,14 +73,12 @@ static int analyze(const struct analyze_options *opts)
 	return wants_gates(opts) ? gates(opts, req.summary) : ASLR_EXIT_OK;
 }
 
-int main(int argc, char **argv)
+/* The command opts asks for; its exit code. */
+static int run_command(struct analyze_options *opts)
 {
-	struct analyze_options opts;
 	struct aslr_error err = { 0 };
 
-	if (analyze_options_parse(&opts, argc, argv, &err) < 0)
-		return fail(&err);
-	switch (opts.command) {
+	switch (opts->command) {
 	case ANALYZE_HELP:
 		fputs(analyze_usage, stdout);
 		return ASLR_EXIT_OK;
@@ -87,14 +86,29 @@ int main(int argc, char **argv)
 		printf("aslr-analyze %s\n", ASLR_VERSION);
 		return ASLR_EXIT_OK;
 	case ANALYZE_COMPARE:
-		return compare(&opts);
+		return compare(opts);
 	case ANALYZE_BASELINE:
-		if (wants_gates(&opts))
-			return gates(&opts, opts.inputs[0]);
-		return compare_gate(opts.baseline, opts.inputs[0], opts.tolerance, stdout, &err) < 0 ? fail(&err)
-												      : ASLR_EXIT_OK;
+		if (wants_gates(opts))
+			return gates(opts, opts->inputs[0]);
+		return compare_gate(opts->baseline, opts->inputs[0], opts->tolerance, stdout, &err) < 0 ? fail(&err)
+													: ASLR_EXIT_OK;
 	case ANALYZE_RUN:
 		break;
 	}
-	return analyze(&opts);
+	return analyze(opts);
+}
+
+int main(int argc, char **argv)
+{
+	struct analyze_options opts;
+	struct aslr_error err = { 0 };
+	int code;
+
+	if (analyze_options_parse(&opts, argc, argv, &err) < 0) {
+		analyze_options_free(&opts);
+		return fail(&err);
+	}
+	code = run_command(&opts);
+	analyze_options_free(&opts);
+	return code;
 }

@@ -55,25 +55,43 @@ static void baseline_line(struct strbuf *sb, const char *label, const struct cmp
 	free(text);
 }
 
-/* Both gates on one region; why/gates/note collect what they say. 1 when it fails. */
-static int judge_gates(struct region_verdict *rv, const char *label, const struct cmp_series *base,
-		       const struct verdict_request *req)
+static int xfail_named(const struct verdict_request *req, const char *region)
+{
+	for (unsigned i = 0; i < req->xfail_count; i++)
+		if (strcmp(req->xfail[i], region) == 0)
+			return 1;
+	return 0;
+}
+
+/* Both gates on one region; why/gates/note collect what they say. The region's state:
+ * fail, xfail (short of promise, accepted, and no regression) or pass. */
+static enum verdict_state judge_gates(struct region_verdict *rv, const char *label, const struct cmp_series *base,
+				      const struct verdict_request *req)
 {
 	struct strbuf why = { 0 }, gates = { 0 }, note = { 0 };
 	const struct cmp_region *r = rv->now, *old = compare_find_region(base, r->name);
-	int failed = 0;
+	int failed = 0, accepted = req->expect_knobs && xfail_named(req, r->name), short_accepted = 0;
 
 	if (req->expect_knobs && r->short_of_promise) {
-		strbuf_printf(&why, "SHORT OF PROMISE %s %s: %.2f bits (%s), at most %.2f by the samples, %.2f short of "
+		strbuf_printf(&why, "%sSHORT OF PROMISE %s %s: %.2f bits (%s), at most %.2f by the samples, %.2f short of "
 				    "the %.0f that %s promises",
-			      label, r->name, r->bits, r->kind, r->expected - r->shortfall, r->shortfall, r->expected,
-			      r->expected_from);
-		strbuf_printf(&gates, "expect-knobs");
-		failed = 1;
+			      accepted ? "accepted (--xfail): " : "", label, r->name, r->bits, r->kind,
+			      r->expected - r->shortfall, r->shortfall, r->expected, r->expected_from);
+		if (accepted) {
+			short_accepted = 1;
+		} else {
+			strbuf_printf(&gates, "expect-knobs");
+			failed = 1;
+		}
+	} else if (accepted && isfinite(r->expected) && r->expected > 0) {
+		strbuf_printf(&note, "note: %s %s is not short of its promise, though --xfail expects it to be", label,
+			      r->name);
 	}
 	if (req->baseline && old) {
 		struct gate_result g = gate_judge(old, r, req->tolerance);
 		if (g.verdict == GATE_TRIP) {
+			if (short_accepted) /* the regression fails it; its shortfall stays a note */
+				strbuf_printf(&why, "\n");
 			baseline_line(&why, label, old, r, req, &g);
 			strbuf_printf(&gates, "%sbaseline", gates.len ? "," : "");
 			failed = 1;
@@ -86,7 +104,7 @@ static int judge_gates(struct region_verdict *rv, const char *label, const struc
 	rv->why = take(&why);
 	rv->gates = take(&gates);
 	rv->note = take(&note);
-	return failed;
+	return failed ? VERDICT_FAIL : short_accepted ? VERDICT_XFAIL : VERDICT_PASS;
 }
 
 static void judge_region(struct verdicts *v, struct region_verdict *rv, const char *label,
@@ -103,10 +121,10 @@ static void judge_region(struct verdicts *v, struct region_verdict *rv, const ch
 		rv->why = take(&why);
 		return;
 	}
-	if (judge_gates(rv, label, base, req)) {
-		rv->state = VERDICT_FAIL;
+	rv->state = judge_gates(rv, label, base, req);
+	if (rv->state == VERDICT_FAIL)
 		strbuf_printf(&v->failures, "%s%s %s", v->failed++ ? ", " : "", label, rv->now->name);
-	}
+	v->xfailed += rv->state == VERDICT_XFAIL;
 }
 
 static int judge_series(struct verdicts *v, struct series_verdict *sv, const struct cmp_series *s,
@@ -176,11 +194,27 @@ static int check_expectations(const struct verdict_request *req, struct aslr_err
 	return 0;
 }
 
+/* Every --xfail name is a region of some series of the run. */
+static int check_xfail_names(const struct verdict_request *req, struct aslr_error *err)
+{
+	for (unsigned i = 0; i < req->xfail_count; i++) {
+		int found = 0;
+		for (unsigned s = 0; !found && s < req->now->series_count; s++)
+			found = compare_find_region(&req->now->series[s], req->xfail[i]) != NULL;
+		if (!found)
+			return aslr_error_usage(err, -EINVAL, "--xfail: no region '%s' in %s", req->xfail[i],
+						req->now->name);
+	}
+	return 0;
+}
+
 int verdicts_build(struct verdicts *v, const struct verdict_request *req, struct aslr_error *err)
 {
 	size_t extra = json_array_size(req->skipped);
 	int rc = check_expectations(req, err);
 
+	if (rc == 0)
+		rc = check_xfail_names(req, err);
 	memset(v, 0, sizeof(*v));
 	if (rc < 0)
 		return rc;

@@ -6,7 +6,10 @@
  *   skip  absent (the probe does not report it), or too few samples for a headline
  *   fail  --expect-knobs: clearly less than the kernel promises (short_of_promise,
  *         expect.h); --baseline: a regression (gate.h). Either trips it.
- *   pass  otherwise; with no gate in force every present region passes
+ *   xfail short of its promise, and named in --xfail (a shortfall the user accepts, as
+ *         mmap_2m's on kernels since 5.18); a baseline regression still fails it
+ *   pass  otherwise; with no gate in force every present region passes. A region named in
+ *         --xfail that is not short passes with a note (an unexpected pass)
  * A series fails when a region fails, is skipped when every region is, else passes. A
  * variant the harness could not run (run.json "skipped") is a series of its own, skipped
  * with the harness's reason. Notes (a baseline series the run lacks, a drop within the
@@ -20,13 +23,14 @@
 #include "error.h"
 #include "strbuf.h"
 
-enum verdict_state { VERDICT_PASS, VERDICT_FAIL, VERDICT_SKIP };
+enum verdict_state { VERDICT_PASS, VERDICT_FAIL, VERDICT_SKIP, VERDICT_XFAIL };
 
 struct region_verdict {
 	const struct cmp_region *now; /* borrowed from the run */
 	enum verdict_state state;
 	char *headline;               /* "27.36 bits (collision [26.70, 28.02]); expected 28 (mmap_rnd_bits)" */
-	char *why;                    /* fail: the numbers, one line per gate; skip: the reason; else NULL */
+	char *why;                    /* fail: the numbers, one line per gate; skip: the reason; xfail: the
+				       * shortfall's numbers; else NULL */
 	char *note;                   /* a drop within the sampling error and the like; NULL */
 	char *gates;                  /* fail: "expect-knobs", "baseline" or both, comma-separated; else NULL */
 };
@@ -44,6 +48,7 @@ struct verdicts {
 	unsigned series_count;
 	struct series_verdict *series;
 	unsigned failed;        /* regions that failed */
+	unsigned xfailed;       /* regions short of promise, accepted by --xfail */
 	struct strbuf failures; /* "pie mode 2 mmap_2m, ..." for the gate's message */
 	struct strbuf notes;    /* lines of what no region carries (a baseline series the run lacks) */
 	char gates[64];         /* "expect-knobs, baseline" as in force, or "none" */
@@ -55,14 +60,17 @@ struct verdict_request {
 	double tolerance;               /* the baseline gate's */
 	int expect_knobs;
 	const json_t *skipped;          /* run.json's "skipped" list; NULL when none */
+	char *const *xfail;             /* region names whose shortfall is accepted (--xfail) */
+	unsigned xfail_count;
 };
 
-/* Judge every region. 0, -ENOMEM, or -EINVAL (ASLR_ERR_INPUT) when --expect-knobs meets a
- * summary.json written before the expectation fields existed. v is freed on failure. */
+/* Judge every region. 0, -ENOMEM, or -EINVAL: ASLR_ERR_INPUT when --expect-knobs meets a
+ * summary.json written before the expectation fields existed, ASLR_ERR_USAGE when an --xfail
+ * name is no region of the run (a typo would otherwise accept nothing). v is freed on failure. */
 int verdicts_build(struct verdicts *v, const struct verdict_request *req, struct aslr_error *err);
 void verdicts_free(struct verdicts *v);
 
-/* "ok", "not ok" as KTAP and TAP spell them (a skip is "ok" with a directive). */
+/* "ok", "not ok" as KTAP and TAP spell them (a skip and an xfail are "ok" with a directive). */
 const char *verdict_tap_result(enum verdict_state state);
 
 #endif

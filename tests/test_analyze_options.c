@@ -72,6 +72,7 @@ static void check_usage_error(int argc, char **argv, const char *want)
 	struct aslr_error err;
 
 	assert_int_equal(analyze_options_parse(&o, argc, argv, &err), -EINVAL);
+	analyze_options_free(&o);
 	assert_int_equal(err.kind, ASLR_ERR_USAGE);
 	assert_int_equal(aslr_exit_code(&err), 2);
 	if (strncmp(err.text, want, strlen(want)) != 0)
@@ -133,10 +134,35 @@ static void test_ci_options(void **state)
 	check_usage_error(ARGC(empty), empty, "--junit=: an empty file name");
 }
 
+/* --xfail: comma-separated names, repeatable, in order; only with --expect-knobs; no empty
+ * name. */
+static void test_xfail(void **state)
+{
+	char *two[] = { (char[]){ "a" }, (char[]){ "run" }, (char[]){ "--expect-knobs" }, (char[]){ "--xfail" },
+			(char[]){ "mmap_2m,mmap_4m" }, (char[]){ "--xfail=stack" }, NULL };
+	char *alone[] = { (char[]){ "a" }, (char[]){ "run" }, (char[]){ "--xfail" }, (char[]){ "mmap_2m" }, NULL };
+	char *empty[] = { (char[]){ "a" }, (char[]){ "run" }, (char[]){ "--expect-knobs" }, (char[]){ "--xfail" },
+			  (char[]){ "mmap_2m,,stack" }, NULL };
+	struct analyze_options o;
+	struct aslr_error err;
+
+	(void)state;
+	assert_int_equal(analyze_options_parse(&o, ARGC(two), two, &err), 0);
+	assert_int_equal(o.xfail_count, 3);
+	assert_string_equal(o.xfail[0], "mmap_2m");
+	assert_string_equal(o.xfail[1], "mmap_4m");
+	assert_string_equal(o.xfail[2], "stack");
+	analyze_options_free(&o);
+	assert_int_equal(o.xfail_count, 0);
+	check_usage_error(ARGC(alone), alone, "--xfail accepts shortfalls of --expect-knobs: give it too");
+	check_usage_error(ARGC(empty), empty, "--xfail: an empty region name in 'mmap_2m,,stack'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_run),
+		cmocka_unit_test(test_xfail),
 		cmocka_unit_test(test_compare_and_baseline),
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_usage_errors),

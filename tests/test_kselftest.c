@@ -87,10 +87,25 @@ static char *expected_from_summary(const char *summary, unsigned *failed)
 	return sb.text;
 }
 
+/* Run argv, a kselftest whose run folder is out, its KTAP into dir/out.ktap: TAP::Parser's
+ * reading in *parsed, out's summary.json in summary; the exit code. */
+static int run_and_parse(const char *dir, char **argv, const char *out, char **parsed, char *summary, size_t size)
+{
+	char ktap[600], log[600];
+	int code;
+
+	snprintf(ktap, sizeof(ktap), "%s/out.ktap", dir);
+	snprintf(log, sizeof(log), "%s/log", dir);
+	code = exit_code(tu_run(argv, ktap, log));
+	snprintf(summary, size, "%s/summary.json", out);
+	*parsed = parse(ktap, dir);
+	return code;
+}
+
 static void test_reduced_run(void **state)
 {
 	const char *dir = *state;
-	char out[600], ktap[600], log[600], junit[600], summary[700];
+	char out[600], junit[600], summary[700];
 	char *argv[] = { (char[]){ "/usr/bin/env" }, (char[]){ "bash" }, (char[]){ KSELFTEST },
 			 (char[]){ "--bin" }, (char[]){ ASLR_BIN_DIR }, (char[]){ "--modes" }, (char[]){ "current" },
 			 (char[]){ "--samples" }, (char[]){ "2000" }, (char[]){ "--out" }, out, (char[]){ "--junit" }, junit,
@@ -101,12 +116,8 @@ static void test_reduced_run(void **state)
 
 	need_perl();
 	snprintf(out, sizeof(out), "%s/run", dir);
-	snprintf(ktap, sizeof(ktap), "%s/out.ktap", dir);
-	snprintf(log, sizeof(log), "%s/log", dir);
 	snprintf(junit, sizeof(junit), "%s/junit.xml", dir);
-	code = exit_code(tu_run(argv, ktap, log));
-	snprintf(summary, sizeof(summary), "%s/summary.json", out);
-	got = parse(ktap, dir);
+	code = run_and_parse(dir, argv, out, &got, summary, sizeof(summary));
 	want = expected_from_summary(summary, &failed);
 	if (strcmp(got, want) != 0)
 		fail_msg("TAP::Parser read:\n%s\nsummary.json says:\n%s", got, want);
@@ -121,7 +132,7 @@ static void test_reduced_run(void **state)
 static void test_reduced_run_xfail(void **state)
 {
 	const char *dir = *state;
-	char out[600], ktap[600], log[600], summary[700];
+	char out[600], summary[700];
 	char *argv[] = { (char[]){ "/usr/bin/env" }, (char[]){ "ASLR_XFAIL=mmap_2m,mmap_4m" }, (char[]){ "bash" },
 			 (char[]){ KSELFTEST }, (char[]){ "--bin" }, (char[]){ ASLR_BIN_DIR }, (char[]){ "--modes" },
 			 (char[]){ "current" }, (char[]){ "--samples" }, (char[]){ "2000" }, (char[]){ "--out" }, out, NULL };
@@ -134,11 +145,7 @@ static void test_reduced_run_xfail(void **state)
 
 	need_perl();
 	snprintf(out, sizeof(out), "%s/run", dir);
-	snprintf(ktap, sizeof(ktap), "%s/out.ktap", dir);
-	snprintf(log, sizeof(log), "%s/log", dir);
-	code = exit_code(tu_run(argv, ktap, log));
-	snprintf(summary, sizeof(summary), "%s/summary.json", out);
-	got = parse(ktap, dir);
+	code = run_and_parse(dir, argv, out, &got, summary, sizeof(summary));
 	doc = json_load_file(summary, 0, NULL);
 	regions = json_object_get(json_array_get(json_object_get(doc, "series"), 0), "regions");
 	assert_non_null(regions);

@@ -151,8 +151,9 @@ double lowbits_null_degrees(const struct lowbits_estimate *e, int k, int c)
  * (lowbits_null_degrees) at nu + z sqrt(2 nu). Shortcuts spare the tails' series where
  * they are slow: within 2 sd (z <= 2) the tail is above 0.01 for a binomial of 10 or more
  * (at least e^-4, or the normal's 0.023 once nq >= 5) and for a chi-square of 1 or more
- * degrees (0.023 to 0.05), never below level (<= 0.001); beyond 10 sd with nu >= 100 both
- * are below 1e-8, below any level with up to 24 candidates. */
+ * degrees (0.023 to 0.05), never below level (<= 0.001); beyond 10 sd with nu >= 100 and a
+ * scaled count seen / phi of 10 or more both are below 1e-8, below any level with up to 24
+ * candidates (a smaller scaled count has a heavier tail: computed). */
 static int significant(const struct lowbits_estimate *e, int k, int c, double level)
 {
 	double q = (double)e->pairs[k] / (double)e->pairs[c], n = (double)e->collisions[c];
@@ -166,7 +167,7 @@ static int significant(const struct lowbits_estimate *e, int k, int c, double le
 	nu = lowbits_null_degrees(e, k, c);
 	if (z <= 2)
 		return 0;
-	if (z > 10 && nu >= 100)
+	if (z > 10 && nu >= 100 && seen / phi >= ESTIMATE_MIN_PAIRS)
 		return 1;
 	return stats_binomial_sf(seen / phi, n / phi, q) < level && stats_chi2_sf(nu + z * sqrt(2 * nu), nu) < level;
 }

@@ -63,35 +63,39 @@ static int xfail_named(const struct verdict_request *req, const char *region)
 	return 0;
 }
 
-/* Both gates on one region; why/gates/note collect what they say. The region's state:
- * fail, xfail (short of promise, accepted, and no regression) or pass. */
+/* The expect-knobs line of region r: "SHORT OF PROMISE ...", "accepted (--xfail): " first
+ * when accepted. */
+static void shortfall_line(struct strbuf *sb, const char *label, const struct cmp_region *r, int accepted)
+{
+	strbuf_printf(sb, "%s%sSHORT OF PROMISE %s %s: %.2f bits (%s), at most %.2f by the samples, %.2f short of the %.0f "
+			  "that %s promises",
+		      sb->len ? "\n" : "", accepted ? "accepted (--xfail): " : "", label, r->name, r->bits, r->kind,
+		      r->expected - r->shortfall, r->shortfall, r->expected, r->expected_from);
+}
+
+/* Both gates on one region; why/gates/note collect what they say, each line apart. The
+ * region's state: fail, xfail (short of promise, accepted, and no regression) or pass. A
+ * regression's line comes first in why (a JUnit message is its first line); an accepted
+ * shortfall's after it. */
 static enum verdict_state judge_gates(struct region_verdict *rv, const char *label, const struct cmp_series *base,
 				      const struct verdict_request *req)
 {
 	struct strbuf why = { 0 }, gates = { 0 }, note = { 0 };
 	const struct cmp_region *r = rv->now, *old = compare_find_region(base, r->name);
-	int failed = 0, accepted = req->expect_knobs && xfail_named(req, r->name), short_accepted = 0;
+	int named = req->expect_knobs && xfail_named(req, r->name), is_short = req->expect_knobs && r->short_of_promise;
+	int failed = 0;
 
-	if (req->expect_knobs && r->short_of_promise) {
-		strbuf_printf(&why, "%sSHORT OF PROMISE %s %s: %.2f bits (%s), at most %.2f by the samples, %.2f short of "
-				    "the %.0f that %s promises",
-			      accepted ? "accepted (--xfail): " : "", label, r->name, r->bits, r->kind,
-			      r->expected - r->shortfall, r->shortfall, r->expected, r->expected_from);
-		if (accepted) {
-			short_accepted = 1;
-		} else {
-			strbuf_printf(&gates, "expect-knobs");
-			failed = 1;
-		}
-	} else if (accepted && isfinite(r->expected) && r->expected > 0) {
+	if (is_short && !named) {
+		shortfall_line(&why, label, r, 0);
+		strbuf_printf(&gates, "expect-knobs");
+		failed = 1;
+	} else if (named && !is_short && isfinite(r->expected) && r->expected > 0) {
 		strbuf_printf(&note, "note: %s %s is not short of its promise, though --xfail expects it to be", label,
 			      r->name);
 	}
 	if (req->baseline && old) {
 		struct gate_result g = gate_judge(old, r, req->tolerance);
 		if (g.verdict == GATE_TRIP) {
-			if (short_accepted) /* the regression fails it; its shortfall stays a note */
-				strbuf_printf(&why, "\n");
 			baseline_line(&why, label, old, r, req, &g);
 			strbuf_printf(&gates, "%sbaseline", gates.len ? "," : "");
 			failed = 1;
@@ -99,12 +103,15 @@ static enum verdict_state judge_gates(struct region_verdict *rv, const char *lab
 			baseline_line(&note, label, old, r, req, &g);
 		}
 	} else if (req->baseline && base) {
-		strbuf_printf(&note, "note: %s %s is not in the baseline %s", label, r->name, req->baseline->name);
+		strbuf_printf(&note, "%snote: %s %s is not in the baseline %s", note.len ? "\n" : "", label, r->name,
+			      req->baseline->name);
 	}
+	if (is_short && named)
+		shortfall_line(&why, label, r, 1);
 	rv->why = take(&why);
 	rv->gates = take(&gates);
 	rv->note = take(&note);
-	return failed ? VERDICT_FAIL : short_accepted ? VERDICT_XFAIL : VERDICT_PASS;
+	return failed ? VERDICT_FAIL : is_short && named ? VERDICT_XFAIL : VERDICT_PASS;
 }
 
 static void judge_region(struct verdicts *v, struct region_verdict *rv, const char *label,

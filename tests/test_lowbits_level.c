@@ -31,6 +31,7 @@
 
 #include "lowbits.h"
 #include "rng.h"
+#include "stats.h"
 
 enum { FAMILIES = 10, ROWS = 2000, SEEDS = 300 };
 
@@ -215,11 +216,44 @@ static void test_a_weak_leak_is_found(void **state)
 	free(work);
 }
 
+/* The shortcut beyond 10 sd must agree with the tails it spares: one large group of equal D
+ * (38 rows: 703 pairs, 8,436 triples) over a skewed B, q = 1e-4, 10 collisions that agree on
+ * g_1 where 0.07 were expected. The variance is 7 times the binomial's, z = 14, but the
+ * scaled binomial count is 10 / 7: its tail is 1e-3, not below the level 0.001 of one
+ * candidate, so no k may win (an outside review's case; the shortcut took it). */
+static void test_far_tail_shortcut_agrees_with_the_tails(void **state)
+{
+	struct lowbits_estimate e = { .k_first = 1, .k_last = 1 };
+	double q, n, seen, phi, z, nu, p_binomial, p_chi2;
+
+	(void)state;
+	e.pairs[0] = 100000000, e.pairs[1] = 10000;
+	e.collisions[0] = 703, e.collisions[1] = 10;
+	e.triples[0] = 1e12, e.triples[1] = 8.3e6;
+	e.collision_triples[0] = 8436, e.collision_rows[0] = 38;
+	q = 1e-4, n = 703, seen = 10;
+	phi = lowbits_null_variance(&e, 1, 0) / (n * q * (1 - q));
+	z = (seen - n * q) / sqrt(n * q * (1 - q) * phi);
+	nu = lowbits_null_degrees(&e, 1, 0);
+	p_binomial = stats_binomial_sf(seen / phi, n / phi, q);
+	p_chi2 = stats_chi2_sf(nu + z * sqrt(2 * nu), nu);
+	print_message("phi %.2f, z %.1f, nu %.0f: binomial tail %.3g, chi-square tail %.3g\n", phi, z, nu, p_binomial,
+		      p_chi2);
+	assert_true(z > 10 && nu >= 100);
+	assert_true(fmax(p_binomial, p_chi2) >= 0.001);
+	lowbits_choose_at_level(&e, 0.001);
+	assert_int_equal(e.low_bits, -1);
+	/* and at a level above that tail, the k wins */
+	lowbits_choose_at_level(&e, 2 * fmax(p_binomial, p_chi2));
+	assert_int_equal(e.low_bits, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_false_wins_at_the_documented_level),
 		cmocka_unit_test(test_a_weak_leak_is_found),
+		cmocka_unit_test(test_far_tail_shortcut_agrees_with_the_tails),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

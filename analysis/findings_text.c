@@ -326,8 +326,8 @@ static void say_alignment(struct strbuf *out, const struct analysis *a, const st
 {
 	strbuf_printf(out, "Alignment to ");
 	bytes(out, f->key);
-	strbuf_printf(out, " (lowest varying bit %d) costs %d bits against the 4 KiB page: ", f->key,
-		      f->key - FINDINGS_PAGE_BIT);
+	strbuf_printf(out, " (lowest varying bit %d) costs %d bit%s against the 4 KiB page: ", f->key,
+		      f->key - FINDINGS_PAGE_BIT, f->key - FINDINGS_PAGE_BIT == 1 ? "" : "s");
 	places(out, a, f);
 }
 

@@ -387,6 +387,43 @@ static void test_fixed_without_reference(void **state)
 	strbuf_free(&csv);
 }
 
+/* Alignment: a region whose lowest varying bit is 13 (8 KiB) costs 1 bit against the page,
+ * one at bit 21 (2 MiB) costs 9; the sentence counts them in the right number ("1 bit",
+ * "9 bits"). */
+static void test_alignment_sentences(void **state)
+{
+	struct strbuf csv = { 0 };
+	struct analysis_fixture f;
+	struct finding_list list;
+	struct rng r = { 11 };
+	const char *want[] = { "Alignment to 8 KiB (lowest varying bit 13) costs 1 bit against the 4 KiB page: ",
+			       "Alignment to 2 MiB (lowest varying bit 21) costs 9 bits against the 4 KiB page: " };
+
+	(void)state;
+	strbuf_printf(&csv, "variant,mode,seq,lib8k,lib2m\n");
+	for (unsigned i = 0; i < ROWS; i++)
+		strbuf_printf(&csv, "prog,2,%u,0x%llx,0x%llx\n", i, 0x7f0000000000ULL + (rng_below(&r, 1u << 20) << 13),
+			      0x7e0000000000ULL + (rng_below(&r, 1u << 19) << 21));
+	analyze(&csv, 0, &f, &list);
+	assert_int_equal(count(&list, FINDING_ALIGNMENT), 2);
+	for (unsigned i = 0; i < 2; i++) {
+		struct strbuf text = { 0 };
+		int found = 0;
+		for (unsigned j = 0; j < 2; j++) {
+			finding_sentence(&text, &f.analysis, nth(&list, FINDING_ALIGNMENT, j));
+			found |= strstr(text.text, want[i]) != NULL;
+			text.len = 0;
+			text.text[0] = '\0';
+		}
+		if (!found)
+			fail_msg("no alignment finding says \"%s\"", want[i]);
+		strbuf_free(&text);
+	}
+	findings_free(&list);
+	af_free(&f);
+	strbuf_free(&csv);
+}
+
 /* Too few samples (mode 0: 1 row, mode 1: 2 rows), a value that is 10 % of the samples
  * (skew), a random walk (walk: successive samples dependent). */
 static void test_insufficient_skew_serial(void **state)
@@ -491,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_knob_effect),
 		cmocka_unit_test(test_heap_per_group_labelled_apart),
 		cmocka_unit_test(test_fixed_without_reference),
+		cmocka_unit_test(test_alignment_sentences),
 		cmocka_unit_test(test_insufficient_skew_serial),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
